@@ -1,0 +1,105 @@
+/**
+ * The small provider interface every broker kind implements (Kafka today, RabbitMQ next).
+ * Nothing here imports `vscode`: UI code depends on this, never the reverse.
+ */
+
+/** Where log lines from a client go; the extension bridges it to its LogOutputChannel. */
+export interface Logger {
+  trace(message: string): void;
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** A logger that drops everything (tests and benchmarks that don't care). */
+export const silentLogger: Logger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+export type BrokerKind = 'kafka';
+
+/** How to reach one cluster. Secrets are never part of this record (see ConnectionService). */
+export interface ClusterDefinition {
+  /** Stable id, unique among clusters. */
+  id: string;
+  name: string;
+  kind: BrokerKind;
+  /** host:port entries. */
+  bootstrapServers: string[];
+  clientId?: string;
+}
+
+export interface TopicSummary {
+  name: string;
+  partitionCount: number;
+  /** Names starting with `__` (offsets, transactions) and other broker-owned topics. */
+  internal: boolean;
+}
+
+export interface CreateTopicRequest {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+}
+
+export interface OutgoingMessage {
+  key?: string;
+  value: string;
+  headers?: Record<string, string>;
+  partition?: number;
+}
+
+export interface ProduceResult {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** One message as the tail shows it: text fields only, so rendering never executes content. */
+export interface TailMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  /** Milliseconds since epoch, as the broker stored it. */
+  timestamp: number;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  /** Size of the value in bytes (before decoding). */
+  size: number;
+}
+
+export interface TailOptions {
+  topics: string[];
+  fromBeginning: boolean;
+}
+
+export type TailState = 'connecting' | 'running' | 'paused' | 'stopped' | 'failed';
+
+export interface TailListener {
+  onMessages(batch: TailMessage[]): void;
+  onState(state: TailState, detail?: string): void;
+}
+
+/** A running consumer that commits nothing and leaves nothing behind when stopped. */
+export interface TailSession {
+  readonly id: string;
+  pause(): void;
+  resume(): void;
+  stop(): Promise<void>;
+}
+
+export interface BrokerClient {
+  readonly definition: ClusterDefinition;
+  listTopics(): Promise<TopicSummary[]>;
+  createTopic(request: CreateTopicRequest): Promise<void>;
+  produce(topic: string, messages: OutgoingMessage[]): Promise<ProduceResult[]>;
+  startTail(options: TailOptions, listener: TailListener): Promise<TailSession>;
+  /** Closes every connection the client opened. Safe to call twice. */
+  dispose(): Promise<void>;
+}
