@@ -1,0 +1,28 @@
+import type * as vscode from 'vscode';
+import type { ConnectionService } from '../connections/connectionService';
+import type { ClusterTreeProvider } from '../explorer/clusterTreeProvider';
+import type { TailPanelManager } from '../webview/tailPanelManager';
+
+/** What command handlers work with; built once in extension.ts. */
+export interface CommandContext {
+  connections: ConnectionService;
+  tree: ClusterTreeProvider;
+  tails: TailPanelManager;
+  log: vscode.LogOutputChannel;
+  extensionUri: vscode.Uri;
+}
+
+/** Reads a plain-object argument (from tests, other extensions, or keybindings) without trusting it. */
+export function objectArg(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+export function stringField(value: Record<string, unknown>, name: string): string | undefined {
+  const field = value[name];
+  return typeof field === 'string' ? field : undefined;
+}
+
+export function numberField(value: Record<string, unknown>, name: string): number | undefined {
+  const field = value[name];
+  return typeof field === 'number' ? field : undefined;
+}

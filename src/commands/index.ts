@@ -1,0 +1,33 @@
+import { ClusterNode } from '../explorer/nodes';
+import { addCluster } from './cluster/addCluster';
+import { removeCluster } from './cluster/removeCluster';
+import type { CommandRegistry } from './commandRegistry';
+import type { CommandContext } from './context';
+import { produceFromEditor } from './produceFromEditor';
+import { startLocalKafka } from './startLocalKafka';
+import { tailTopic } from './tailTopic';
+import { createTopic } from './topic/createTopic';
+
+/** Every command id, in one place for package.json, menus and tests. */
+export const CommandIds = {
+  addCluster: 'mqExplorer.addCluster',
+  removeCluster: 'mqExplorer.removeCluster',
+  refresh: 'mqExplorer.refresh',
+  createTopic: 'mqExplorer.createTopic',
+  produceFromEditor: 'mqExplorer.produceFromEditor',
+  tailTopic: 'mqExplorer.tailTopic',
+  startLocalKafka: 'mqExplorer.startLocalKafka',
+  showLogs: 'mqExplorer.showLogs',
+} as const;
+
+/** Wires each command to its handler through the one wrapper. */
+export function registerCommands(registry: CommandRegistry, ctx: CommandContext): void {
+  registry.register(CommandIds.addCluster, (arg) => addCluster(ctx, arg));
+  registry.register(CommandIds.removeCluster, (arg) => removeCluster(ctx, arg));
+  registry.register(CommandIds.refresh, (arg) => ctx.tree.refresh(arg instanceof ClusterNode ? arg : undefined));
+  registry.register(CommandIds.createTopic, (arg) => createTopic(ctx, arg));
+  registry.register(CommandIds.produceFromEditor, (arg) => produceFromEditor(ctx, arg));
+  registry.register(CommandIds.tailTopic, (arg) => tailTopic(ctx, arg));
+  registry.register(CommandIds.startLocalKafka, () => startLocalKafka(ctx));
+  registry.register(CommandIds.showLogs, () => ctx.log.show(true));
+}

@@ -1,0 +1,75 @@
+import * as vscode from 'vscode';
+import { findMetricCollision, validateTopicName } from '../../kafka/topicName';
+import { UserCancelled } from '../commandRegistry';
+import { type CommandContext, numberField, objectArg, stringField } from '../context';
+import { resolveCluster } from '../pickers';
+
+export interface CreatedTopic {
+  clusterId: string;
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+}
+
+/**
+ * Create Topic: name (checked by Kafka's rules as it is typed), partitions and replication factor,
+ * asked or given as `{ clusterId, name, partitions, replicationFactor }`. Refreshes the cluster's node.
+ */
+export async function createTopic(ctx: CommandContext, arg?: unknown): Promise<CreatedTopic> {
+  const cluster = await resolveCluster(ctx, arg);
+  const given = objectArg(arg);
+  const name =
+    stringField(given, 'name') ??
+    (await ask({
+      title: `Create Topic on ${cluster.name} (1/3): name`,
+      prompt: 'Letters, digits, ".", "_" and "-"; at most 249 characters',
+      validateInput: (text) => validateTopicName(text),
+    }));
+  const invalid = validateTopicName(name);
+  if (invalid) {
+    throw new Error(`Cannot create topic: ${invalid}`);
+  }
+  const partitions = numberField(given, 'partitions') ?? (await askCount('partitions', 2, 1, cluster.name));
+  const replicationFactor =
+    numberField(given, 'replicationFactor') ?? (await askCount('replication factor', 3, 1, cluster.name));
+  const client = ctx.connections.getClient(cluster.id);
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Creating topic "${name}" on ${cluster.name}…` },
+    async () => {
+      const collision = findMetricCollision(
+        name,
+        (await client.listTopics()).map((t) => t.name),
+      );
+      if (collision) {
+        throw new Error(
+          `Cannot create topic "${name}": it collides with the existing topic "${collision}" (Kafka treats "." and "_" alike in metric names).`,
+        );
+      }
+      await client.createTopic({ name, partitions, replicationFactor });
+    },
+  );
+  ctx.log.info(`Created topic "${name}" on ${cluster.name} (${partitions} partitions, RF ${replicationFactor})`);
+  ctx.tree.refresh();
+  void vscode.window.showInformationMessage(
+    `Created topic "${name}" on ${cluster.name} with ${partitions} partition${partitions === 1 ? '' : 's'}.`,
+  );
+  return { clusterId: cluster.id, name, partitions, replicationFactor };
+}
+
+async function ask(options: vscode.InputBoxOptions): Promise<string> {
+  const value = await vscode.window.showInputBox({ ignoreFocusOut: true, ...options });
+  if (value === undefined) {
+    throw new UserCancelled();
+  }
+  return value.trim();
+}
+
+async function askCount(what: string, step: number, fallback: number, clusterName: string): Promise<number> {
+  const text = await ask({
+    title: `Create Topic on ${clusterName} (${step}/3): ${what}`,
+    value: String(fallback),
+    validateInput: (value) =>
+      /^\d+$/.test(value.trim()) && Number(value) >= 1 ? undefined : `Enter a whole number of at least 1 for the ${what}.`,
+  });
+  return Number(text);
+}
