@@ -1,0 +1,35 @@
+import * as assert from 'node:assert/strict';
+import { MAX_TOPIC_NAME_LENGTH, findMetricCollision, validateTopicName } from '../../src/kafka/topicName';
+
+describe('validateTopicName', () => {
+  it('accepts the characters Kafka allows', () => {
+    assert.equal(validateTopicName('orders.v1_EU-west'), undefined);
+    assert.equal(validateTopicName('a'.repeat(MAX_TOPIC_NAME_LENGTH)), undefined);
+  });
+
+  it('refuses empty, reserved and overlong names with the reason', () => {
+    assert.match(validateTopicName('') ?? '', /cannot be empty/);
+    assert.match(validateTopicName('.') ?? '', /reserved/);
+    assert.match(validateTopicName('..') ?? '', /reserved/);
+    assert.match(validateTopicName('a'.repeat(250)) ?? '', /at most 249 characters; this one has 250/);
+  });
+
+  it('names each illegal character once', () => {
+    assert.equal(
+      validateTopicName('my topic/with spaces'),
+      'A topic name may contain only letters, digits, ".", "_" and "-"; found space, "/".',
+    );
+    assert.match(validateTopicName('ünïcode') ?? '', /"ü", "ï"/);
+  });
+});
+
+describe('findMetricCollision', () => {
+  it('finds a topic that differs only by "." versus "_"', () => {
+    assert.equal(findMetricCollision('a.b', ['x', 'a_b']), 'a_b');
+    assert.equal(findMetricCollision('a_b', ['a.b']), 'a.b');
+  });
+
+  it('ignores the same name and unrelated names', () => {
+    assert.equal(findMetricCollision('a.b', ['a.b', 'ab', 'a-b']), undefined);
+  });
+});
