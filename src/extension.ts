@@ -49,7 +49,8 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
   const ctx: CommandContext = { connections, tree, tails, log, extensionUri: context.extensionUri };
   registerCommands(registry, ctx);
 
-  log.info(`MQ Explorer ${String(context.extension.packageJSON.version)} activated`);
+  const { version } = context.extension.packageJSON as { version: string };
+  log.info(`MQ Explorer ${version} activated`);
   return {
     listClusters: () => ctx.connections.listClusters(),
     listTailPanels: () => tails.list(),

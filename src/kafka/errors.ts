@@ -16,7 +16,7 @@ interface ErrorLike {
 }
 
 function asErrorLike(value: unknown): ErrorLike | undefined {
-  return typeof value === 'object' && value !== null ? (value as ErrorLike) : undefined;
+  return typeof value === 'object' && value !== null ? value : undefined;
 }
 
 /** Every error in the chain, outermost first (bounded, because causes can be cyclic). */

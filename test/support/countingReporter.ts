@@ -43,5 +43,5 @@ export class CountingReporter extends Mocha.reporters.Spec {
   }
 }
 
-module.exports = CountingReporter;
-module.exports.CountingReporter = CountingReporter;
+// Mocha loads a reporter file by `require` and uses its export as the constructor.
+module.exports = Object.assign(CountingReporter, { CountingReporter });

@@ -80,7 +80,7 @@ describe('bundled docker-compose.yaml', () => {
     if (!parser) {
       this.skip(); // no Compose parser on this machine (scripts/setup.sh installs one)
     }
-    const [command, ...sub] = parser!;
+    const [command, ...sub] = parser;
     const config = execFileSync(command, [...sub, '-f', path.join(repoRoot, 'docker-compose.yaml'), '-p', 'mqx', 'config'], {
       env: { ...process.env, MQX_KAFKA_PORT: '19092' },
       encoding: 'utf8',
