@@ -117,6 +117,11 @@ export class KafkaClusterClient implements BrokerClient {
 
   async startTail(options: TailOptions, listener: TailListener): Promise<TailSession> {
     const session = new KafkaTailSession(this.kafka, options, listener, this.logger, {
+      latestOffsets: async (topic) => {
+        const admin = await this.connectedAdmin();
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.map((o) => ({ partition: o.partition, offset: o.high }));
+      },
       deleteGroup: async (groupId) => {
         const admin = await this.connectedAdmin();
         await withTimeout(admin.deleteGroups([groupId]), this.timeoutMs, 'Deleting the tail group');

@@ -3,6 +3,8 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
 import type { Logger, TailListener, TailMessage, TailOptions, TailSession } from '../core/brokerClient';
 
 export interface TailSessionHooks {
+  /** The next offset each partition of a topic will get (its high watermark). */
+  latestOffsets(topic: string): Promise<{ partition: number; offset: string }[]>;
   /** Removes the session's throwaway consumer group once the consumer has left it. */
   deleteGroup(groupId: string): Promise<void>;
   onStopped(session: KafkaTailSession): void;
@@ -20,6 +22,12 @@ export class KafkaTailSession implements TailSession {
   readonly groupId = `${TAIL_GROUP_PREFIX}${this.id}`;
   private readonly consumer: Consumer;
   private stopping: Promise<void> | undefined;
+  /**
+   * Where a "new messages only" tail starts, per topic-partition, read when the user asked.
+   * kafkajs would resolve "latest" only after the group join, losing what arrives in between.
+   */
+  private readonly startOffsets = new Map<string, bigint>();
+  private readonly positioned = new Set<string>();
 
   constructor(
     kafka: Kafka,
@@ -34,7 +42,10 @@ export class KafkaTailSession implements TailSession {
       maxWaitTimeInMs: 250,
       retry: { retries: 5 },
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.listener.onState('running'));
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      this.positionAt(event.payload.memberAssignment);
+      this.listener.onState('running');
+    });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       const { error, restart } = event.payload;
       this.logger.error(`Tail ${this.groupId} crashed: ${error.message}${restart ? ' (restarting)' : ''}`);
@@ -45,8 +56,16 @@ export class KafkaTailSession implements TailSession {
   /** Connects and subscribes; resolves once the consumer is running (messages may follow later). */
   async start(): Promise<void> {
     this.listener.onState('connecting');
+    if (!this.options.fromBeginning) {
+      for (const topic of this.options.topics) {
+        for (const { partition, offset } of await this.hooks.latestOffsets(topic)) {
+          this.startOffsets.set(`${topic}:${partition}`, BigInt(offset));
+        }
+      }
+    }
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning });
+    // With no committed offsets, "earliest" is where a fresh group starts; a live tail seeks past it on join.
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: true,
@@ -81,11 +100,28 @@ export class KafkaTailSession implements TailSession {
     }
   }
 
+  /** Seeks newly assigned partitions to the recorded start, once each (a rebalance must not replay). */
+  private positionAt(assignment: Record<string, number[]>): void {
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      for (const partition of partitions) {
+        const key = `${topic}:${partition}`;
+        const start = this.startOffsets.get(key);
+        if (start !== undefined && !this.positioned.has(key)) {
+          this.positioned.add(key);
+          this.consumer.seek({ topic, partition, offset: start.toString() });
+        }
+      }
+    }
+  }
+
   private deliver({ batch }: EachBatchPayload): Promise<void> {
-    if (batch.messages.length === 0) {
+    const start = this.startOffsets.get(`${batch.topic}:${batch.partition}`);
+    // A fetch issued before the seek landed may still carry older records: drop them.
+    const fresh = start === undefined ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= start);
+    if (fresh.length === 0) {
       return Promise.resolve();
     }
-    const rows: TailMessage[] = batch.messages.map((m) => ({
+    const rows: TailMessage[] = fresh.map((m) => ({
       topic: batch.topic,
       partition: batch.partition,
       offset: m.offset,
