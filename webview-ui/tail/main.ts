@@ -31,7 +31,7 @@ const scroller = el('div', 'scroller');
 const table = el('table', 'messages');
 const head = el('thead');
 const headRow = el('tr');
-for (const title of ['Time', 'Partition', 'Offset', 'Key', 'Value']) {
+for (const title of ['Time (UTC)', 'Partition', 'Offset', 'Key', 'Value']) {
   headRow.append(text('th', title));
 }
 head.append(headRow);
