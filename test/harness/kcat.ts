@@ -1,0 +1,234 @@
+/**
+ * Thin wrappers around the `kcat` binary (Debian package `kcat`, librdkafka based), an
+ * independent Kafka client used to cross-check what the extension produces and consumes.
+ * kcat is spawned directly (no shell), so topic names and values need no quoting.
+ */
+import { spawn } from 'node:child_process';
+
+/** A message to produce. `partition` omitted: kcat's (librdkafka's) partitioner decides. */
+export interface KcatMessage {
+  key?: string;
+  value: string;
+  headers?: Record<string, string>;
+  partition?: number;
+}
+
+export interface KcatProduceOptions {
+  /** kcat -z codec: none, gzip, snappy, lz4 or zstd. */
+  compression?: string;
+  /** Per-message delivery timeout (librdkafka message.timeout.ms). Default 30 s. */
+  timeoutMs?: number;
+}
+
+export interface KcatConsumeOptions {
+  /** Stop after this many messages (kcat -c). */
+  count: number;
+  /** Give up (and reject) after this long. Default 30 s. */
+  timeoutMs?: number;
+  /** Where to start. Default 'beginning'. */
+  offset?: 'beginning' | 'end';
+  /**
+   * Exit once every partition is at its end (kcat -e), even with fewer than `count` messages.
+   * Default: true from 'beginning' (a fast "what is in the topic" read), false from 'end'
+   * (there -e would exit before anything arrives).
+   */
+  exitAtEnd?: boolean;
+}
+
+export interface KcatRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: string | null;
+  value: string | null;
+  /** Duplicate header names: the last one wins. */
+  headers: Record<string, string>;
+  timestampMs: number;
+}
+
+// Control characters instead of newline/tab so values may hold any ordinary text.
+const KEY_DELIMITER = '\x1f';
+const MESSAGE_DELIMITER = '\x1e';
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+interface KcatResult {
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs kcat with a hard deadline; rejects with its stderr on failure or timeout. */
+function runKcat(args: string[], timeoutMs: number, input?: string): Promise<KcatResult> {
+  return new Promise<KcatResult>((resolve, reject) => {
+    const child = spawn('kcat', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run kcat (is the Debian package installed?): ${err.message}`));
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) {
+        const err = new Error(`kcat ${args.join(' ')} timed out after ${timeoutMs} ms\nstderr:\n${stderr.trim()}`);
+        reject(Object.assign(err, { stdout }));
+      } else if (code !== 0) {
+        reject(
+          new Error(`kcat ${args.join(' ')} failed (${signal ?? `exit ${String(code)}`})\nstderr:\n${stderr.trim()}`),
+        );
+      } else {
+        resolve({ stdout, stderr });
+      }
+    });
+    // kcat may exit before reading everything (e.g. bad broker); that is reported via 'close'.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input ?? '');
+  });
+}
+
+function headersKey(headers: Record<string, string> | undefined): string {
+  return JSON.stringify(Object.entries(headers ?? {}));
+}
+
+function validate(message: KcatMessage, index: number): void {
+  for (const [what, text] of [
+    ['key', message.key ?? ''],
+    ['value', message.value],
+  ] as const) {
+    if (text.includes(KEY_DELIMITER) || text.includes(MESSAGE_DELIMITER)) {
+      throw new Error(`message ${index}: ${what} contains \\x1e or \\x1f, which kcatProduce uses as delimiters`);
+    }
+  }
+  // kcat drops empty input records, so an empty value is only representable with a key.
+  if (message.key === undefined && message.value === '') {
+    throw new Error(`message ${index}: kcat cannot produce an empty value without a key`);
+  }
+}
+
+/**
+ * Produces messages with kcat, in order, waiting for delivery (kcat exits non-zero if any
+ * message fails). kcat's -H and -p apply to a whole invocation, so consecutive messages
+ * with the same headers, partition and key presence share one kcat call; any change starts
+ * a new call. Keys and values must not contain \x1e or \x1f (used as delimiters).
+ */
+export async function kcatProduce(
+  bootstrap: string,
+  topic: string,
+  messages: KcatMessage[],
+  opts: KcatProduceOptions = {},
+): Promise<void> {
+  messages.forEach(validate);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const batches: KcatMessage[][] = [];
+  for (const message of messages) {
+    const last = batches[batches.length - 1];
+    const head = last?.[0];
+    if (
+      head &&
+      headersKey(head.headers) === headersKey(message.headers) &&
+      head.partition === message.partition &&
+      (head.key === undefined) === (message.key === undefined)
+    ) {
+      last.push(message);
+    } else {
+      batches.push([message]);
+    }
+  }
+  for (const batch of batches) {
+    const head = batch[0];
+    const args = ['-b', bootstrap, '-P', '-t', topic, '-D', MESSAGE_DELIMITER];
+    args.push('-X', `message.timeout.ms=${timeoutMs}`);
+    if (head.key !== undefined) {
+      args.push('-K', KEY_DELIMITER);
+    }
+    if (head.partition !== undefined) {
+      args.push('-p', String(head.partition));
+    }
+    if (opts.compression) {
+      args.push('-z', opts.compression);
+    }
+    for (const [name, value] of Object.entries(head.headers ?? {})) {
+      args.push('-H', `${name}=${value}`);
+    }
+    const input = batch
+      .map((m) => (m.key !== undefined ? `${m.key}${KEY_DELIMITER}${m.value}` : m.value))
+      .join(MESSAGE_DELIMITER);
+    await runKcat(args, timeoutMs + 10_000, input + MESSAGE_DELIMITER);
+  }
+}
+
+interface KcatJsonMessage {
+  topic: string;
+  partition: number;
+  offset: number;
+  ts?: number;
+  key?: string | null;
+  payload?: string | null;
+  headers?: (string | null)[];
+}
+
+function parseRecords(stdout: string): KcatRecord[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => {
+      const m = JSON.parse(line) as KcatJsonMessage;
+      const headers: Record<string, string> = {};
+      // kcat -J prints headers as a flat [name, value, name, value, ...] array.
+      const flat = m.headers ?? [];
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        headers[flat[i] ?? ''] = flat[i + 1] ?? '';
+      }
+      return {
+        topic: m.topic,
+        partition: m.partition,
+        offset: m.offset,
+        key: m.key ?? null,
+        value: m.payload ?? null,
+        headers,
+        timestampMs: m.ts ?? -1,
+      };
+    });
+}
+
+/**
+ * Reads up to `count` messages with kcat (no consumer group) and returns them in the order
+ * kcat printed them (per-partition order; partitions interleave). Rejects on timeout with
+ * the number of messages seen so far and kcat's stderr.
+ */
+export async function kcatConsume(
+  bootstrap: string,
+  topic: string,
+  options: KcatConsumeOptions,
+): Promise<KcatRecord[]> {
+  const offset = options.offset ?? 'beginning';
+  const exitAtEnd = options.exitAtEnd ?? offset === 'beginning';
+  const args = ['-b', bootstrap, '-C', '-t', topic, '-J', '-c', String(options.count), '-o', offset];
+  if (exitAtEnd) {
+    args.push('-e');
+  }
+  try {
+    const { stdout } = await runKcat(args, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    return parseRecords(stdout);
+  } catch (err) {
+    const partial = (err as { stdout?: string }).stdout;
+    if (partial !== undefined) {
+      const seen = parseRecords(partial).length;
+      throw new Error(`${(err as Error).message}\n(received ${seen} of ${options.count} messages)`);
+    }
+    throw err;
+  }
+}
+
+/** Names of all topics (internal ones such as __consumer_offsets included), sorted. */
+export async function kcatListTopics(bootstrap: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string[]> {
+  const { stdout } = await runKcat(['-b', bootstrap, '-L', '-J'], timeoutMs);
+  const metadata = JSON.parse(stdout) as { topics?: { topic: string }[] };
+  return (metadata.topics ?? []).map((t) => t.topic).sort();
+}
