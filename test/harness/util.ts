@@ -41,7 +41,7 @@ export async function waitUntil<T>(
       lastError = err;
     }
     if (Date.now() >= deadline) {
-      const detail = lastError ? `: ${String(lastError)}` : '';
+      const detail = lastError ? `: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}` : '';
       throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}${detail}`);
     }
     await new Promise<void>((resolve) => setTimeout(resolve, interval));

@@ -119,9 +119,9 @@ describe(`Kafka client against a real broker (Kafka ${DEFAULT_KAFKA_VERSION})`, 
     ]);
     await waitUntil(() => recorder.messages.length >= 3, { timeoutMs: 30_000, what: 'three tailed messages' });
 
-    const seen = recorder.messages
-      .map((m) => [m.partition, m.offset, m.key, m.value, m.headers])
-      .sort((a, b) => `${String(a[0])}:${String(a[1])}`.localeCompare(`${String(b[0])}:${String(b[1])}`));
+    const seen = [...recorder.messages]
+      .sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset))
+      .map((m) => [m.partition, m.offset, m.key, m.value, m.headers]);
     assert.deepEqual(seen, [
       [0, '1', 'k1', 'one', { trace: 'a' }],
       [1, '0', 'k2', 'two', {}],
