@@ -21,6 +21,12 @@ export interface StartCodeServerOptions {
   env?: Record<string, string>;
   /** Receives each line code-server prints. */
   log?: (line: string) => void;
+  /** Keep user data here across runs (the sandbox); a fresh temp dir otherwise. */
+  userDataDir?: string;
+  /** User settings laid over the quiet defaults (and over what userDataDir already holds). */
+  settings?: Record<string, unknown>;
+  /** Port to listen on; a free one otherwise. */
+  port?: number;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -39,6 +45,17 @@ const QUIET_SETTINGS: Record<string, unknown> = {
   'security.workspace.trust.enabled': false,
   'git.openRepositoryInParentFolders': 'never',
 };
+
+/** Writes the quiet defaults, what the file already holds, then `extra`, later ones winning. */
+function writeSettings(file: string, extra: Record<string, unknown> | undefined): void {
+  let existing: Record<string, unknown> = {};
+  try {
+    existing = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // missing or not plain JSON (comments): start from the defaults
+  }
+  fs.writeFileSync(file, JSON.stringify({ ...QUIET_SETTINGS, ...existing, ...extra }, null, 2));
+}
 
 /** Process groups still alive, killed synchronously if the test process exits without stop(). */
 const liveGroups = new Set<number>();
@@ -201,13 +218,13 @@ export async function startCodeServer(options: StartCodeServerOptions): Promise<
 async function startOnce(options: StartCodeServerOptions): Promise<CodeServerHandle> {
   installExitHook();
   const root = makeTempDir('code-server');
-  const userDataDir = path.join(root, 'user-data');
+  const userDataDir = options.userDataDir ?? path.join(root, 'user-data');
   const extensionsDir = options.extensionsDir ?? path.join(root, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(QUIET_SETTINGS, null, 2));
+  writeSettings(path.join(userDataDir, 'User', 'settings.json'), options.settings);
 
-  const port = await getFreePort();
+  const port = options.port ?? (await getFreePort());
   const url = `http://127.0.0.1:${port}`;
   const args = [
     '--bind-addr', `127.0.0.1:${port}`,
