@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureKafkaJars, randomClusterId } from './kafkaJars';
 import { loggingConfig, serverProperties, toProperties } from './kafkaConfig';
+import { type HarnessSecurity, type SecuredPorts, assignSecuredPorts, extraPortCount, scramFormatArgs, securedListenerProperties } from './kafkaSecurity';
 import { getFreePorts } from './ports';
 
 export { ensureKafkaJars, kafkaCacheDir, repoRoot } from './kafkaJars';
@@ -26,7 +27,7 @@ const POLL_INTERVAL_MS = 250;
 const DEFAULT_JVM_OPTIONS = ['-Xmx512m', '-Xms256m', '-XX:+UseSerialGC', '-Djava.awt.headless=true'];
 
 /** One KRaft node (broker and controller in the same process). */
-export interface KafkaNodeInfo {
+export interface KafkaNodeInfo extends SecuredPorts {
   id: number;
   /** PLAINTEXT client port on 127.0.0.1. */
   port: number;
@@ -42,6 +43,8 @@ export interface KafkaClusterOptions {
   dataDir?: string;
   /** Extra or overriding server.properties entries, applied to every node. */
   brokerConfig?: Record<string, string>;
+  /** Secured listeners (SASL, SSL, MTLS) beside the PLAINTEXT one. */
+  security?: HarnessSecurity;
   /** Extra JVM flags appended after the defaults (later flags win in the JVM). */
   jvmOptions?: string[];
   /** Deadline for every node to report all live brokers. Default 60 s. */
@@ -121,6 +124,14 @@ async function brokersSeenBy(port: number): Promise<number[]> {
 export class KafkaCluster {
   readonly nodes: KafkaNodeInfo[];
   readonly bootstrapServers: string;
+  /** Bootstrap list of a secured listener (see KafkaClusterOptions.security); throws when not configured. */
+  securedBootstrap(listener: 'sasl' | 'ssl' | 'mtls'): string {
+    const key = `${listener}Port` as const;
+    if (this.nodes.some((n) => n[key] === undefined)) {
+      throw new Error(`this cluster has no ${listener.toUpperCase()} listener; pass security options to start()`);
+    }
+    return this.nodes.map((n) => `127.0.0.1:${String(n[key])}`).join(',');
+  }
   private readonly processes = new Map<number, ChildProcess>();
   private readonly exited = new Map<number, string>();
   private readonly log: (line: string) => void;
@@ -160,11 +171,13 @@ export class KafkaCluster {
 
     // A reused data dir keeps its cluster id; only nodes never formatted need formatting.
     const existingId = KafkaCluster.readClusterId(dataDir, count);
-    const ports = await getFreePorts(count * 2);
+    const perNode = 2 + extraPortCount(options.security);
+    const ports = await getFreePorts(count * perNode);
     const nodes = Array.from({ length: count }, (_, i) => ({
       id: i + 1,
-      port: ports[2 * i],
-      controllerPort: ports[2 * i + 1],
+      port: ports[perNode * i],
+      controllerPort: ports[perNode * i + 1],
+      ...assignSecuredPorts(options.security, ports.slice(perNode * i + 2, perNode * (i + 1))),
     }));
     const cluster = new KafkaCluster(
       version,
@@ -267,8 +280,10 @@ export class KafkaCluster {
   private writeNodeConfig(node: KafkaNodeInfo): void {
     const dir = this.nodeDir(node.id);
     fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
+    const base = serverProperties(this.version, node, this.nodes, path.join(dir, 'data'));
     const config = {
-      ...serverProperties(this.version, node, this.nodes, path.join(dir, 'data')),
+      ...base,
+      ...securedListenerProperties(base, this.options.security, node),
       ...this.options.brokerConfig,
     };
     fs.writeFileSync(path.join(dir, 'server.properties'), toProperties(config));
@@ -302,6 +317,7 @@ export class KafkaCluster {
       `--cluster-id=${this.clusterId}`,
       '-c',
       path.join(dir, 'server.properties'),
+      ...scramFormatArgs(this.options.security),
     ]);
     return new Promise<void>((resolve, reject) => {
       const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -367,13 +383,20 @@ export class KafkaCluster {
   }
 
   /** Polls every live node until each one reports exactly the live broker set. */
+  /**
+   * Ready = two sweeps in a row in which every live node reports exactly the live brokers.
+   * Checking each node once, at different moments, was not enough: a broker that registers
+   * late can be seen by one node and then missing from all views for a moment (seen in CI-like
+   * runs on 2 cores), so the views must agree at the same time, twice.
+   */
   private async waitUntilReady(): Promise<void> {
     const expected = this.liveNodeIds();
     const deadline = Date.now() + (this.options.readyTimeoutMs ?? READY_TIMEOUT_MS);
-    const pending = new Set(expected);
     const lastSeen = new Map<number, string>();
-    while (pending.size > 0) {
-      for (const id of [...pending]) {
+    let goodSweeps = 0;
+    while (goodSweeps < 2) {
+      const pending = new Set(expected);
+      for (const id of expected) {
         const died = this.processes.has(id) ? this.exited.get(id) : undefined;
         if (died) {
           throw new Error(`kafka node ${id} ${died} while starting\n${this.logTail(id)}`);
@@ -388,10 +411,11 @@ export class KafkaCluster {
           lastSeen.set(id, (err as Error).message);
         }
       }
-      if (pending.size === 0) {
+      goodSweeps = pending.size === 0 ? goodSweeps + 1 : 0;
+      if (goodSweeps >= 2) {
         break;
       }
-      if (Date.now() > deadline) {
+      if (pending.size > 0 && Date.now() > deadline) {
         const id = [...pending][0];
         throw new Error(
           `kafka node ${id} did not report brokers [${expected.join(',')}] within the deadline ` +

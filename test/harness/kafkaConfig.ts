@@ -76,7 +76,8 @@ export function serverProperties(
     'transaction.state.log.num.partitions': '10',
     // Kafka 4.x refuses a restarted node's registration (DUPLICATE_BROKER_REGISTRATION)
     // until the old incarnation's session expires: 9 s by default, which startNode would wait.
-    'broker.session.timeout.ms': '3000',
+    // 3 s proved too short on 2 busy cores (a live broker got fenced and metadata flapped), so 6 s.
+    'broker.session.timeout.ms': '6000',
     'broker.heartbeat.interval.ms': '500',
     'num.network.threads': '2',
     'num.io.threads': '4',
