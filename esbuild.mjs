@@ -4,6 +4,19 @@ import * as esbuild from 'esbuild';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+// zstd-codec ships an asm.js copy (1 MB) for runtimes without WebAssembly; VS Code's Node always
+// has WebAssembly, so the bundle gets a stub in its place.
+const dropAsmJsZstd = {
+  name: 'drop-asmjs-zstd',
+  setup(build) {
+    build.onResolve({ filter: /zstd-codec-binding\.js$/ }, () => ({ path: 'zstd-asmjs-stub', namespace: 'stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents: "module.exports = () => { throw new Error('zstd needs WebAssembly, which this runtime lacks'); };",
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -21,6 +34,7 @@ const contexts = await Promise.all([
     target: 'node20',
     format: 'cjs',
     external: ['vscode'],
+    plugins: [dropAsmJsZstd],
   }),
   esbuild.context({
     ...common,

@@ -3,6 +3,14 @@
  * Nothing here imports `vscode`: UI code depends on this, never the reverse.
  */
 
+import type {
+  ClusterDescription,
+  ConfigEntry,
+  ConsumerGroupDescription,
+  ConsumerGroupSummary,
+  TopicDescription,
+} from './clusterModel';
+
 /** Where log lines from a client go; the extension bridges it to its LogOutputChannel. */
 export interface Logger {
   trace(message: string): void;
@@ -23,6 +31,25 @@ export const silentLogger: Logger = {
 
 export type BrokerKind = 'kafka';
 
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+/** SASL settings; the password lives in SecretStorage, never here. */
+export interface SaslSettings {
+  mechanism: SaslMechanism;
+  username: string;
+}
+
+/**
+ * TLS settings. Present = TLS on. No CA file = the system's CAs. Certificate and key = mutual TLS
+ * (a key passphrase, if any, lives in SecretStorage). skipVerify accepts any certificate: unsafe.
+ */
+export interface TlsSettings {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  skipVerify?: boolean;
+}
+
 /** How to reach one cluster. Secrets are never part of this record (see ConnectionService). */
 export interface ClusterDefinition {
   /** Stable id, unique among clusters. */
@@ -32,6 +59,14 @@ export interface ClusterDefinition {
   /** host:port entries. */
   bootstrapServers: string[];
   clientId?: string;
+  sasl?: SaslSettings;
+  tls?: TlsSettings;
+}
+
+/** Secrets a client asks for when it connects; read from SecretStorage by the connection service. */
+export interface ClusterSecrets {
+  password?: string;
+  keyPassphrase?: string;
 }
 
 export interface TopicSummary {
@@ -52,6 +87,17 @@ export interface OutgoingMessage {
   value: string;
   headers?: Record<string, string>;
   partition?: number;
+  /** Milliseconds since epoch, as a decimal string; the producer's clock when omitted. */
+  timestamp?: string;
+}
+
+/** How a produce call is sent; every field optional, so `produce(topic, messages)` keeps its meaning. */
+export interface ProduceOptions {
+  compression?: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+  /** -1 = all in-sync replicas (default), 1 = the leader only, 0 = no acknowledgement (no offsets then). */
+  acks?: -1 | 0 | 1;
+  /** Idempotent producer (no duplicates on retry); forces acks = -1. */
+  idempotent?: boolean;
 }
 
 export interface ProduceResult {
@@ -77,6 +123,8 @@ export interface TailMessage {
 export interface TailOptions {
   topics: string[];
   fromBeginning: boolean;
+  /** Where to start in given partitions of the first topic (e.g. at produced offsets); overrides fromBeginning there. */
+  startOffsets?: { partition: number; offset: string }[];
 }
 
 export type TailState = 'connecting' | 'running' | 'paused' | 'stopped' | 'failed';
@@ -97,8 +145,13 @@ export interface TailSession {
 export interface BrokerClient {
   readonly definition: ClusterDefinition;
   listTopics(): Promise<TopicSummary[]>;
+  describeCluster(): Promise<ClusterDescription>;
+  describeTopic(name: string): Promise<TopicDescription>;
+  describeTopicConfigs(name: string): Promise<ConfigEntry[]>;
+  listConsumerGroups(): Promise<ConsumerGroupSummary[]>;
+  describeConsumerGroup(groupId: string): Promise<ConsumerGroupDescription>;
   createTopic(request: CreateTopicRequest): Promise<void>;
-  produce(topic: string, messages: OutgoingMessage[]): Promise<ProduceResult[]>;
+  produce(topic: string, messages: OutgoingMessage[], options?: ProduceOptions): Promise<ProduceResult[]>;
   startTail(options: TailOptions, listener: TailListener): Promise<TailSession>;
   /** Closes every connection the client opened. Safe to call twice. */
   dispose(): Promise<void>;

@@ -2,19 +2,37 @@ import { Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkaj
 import {
   type BrokerClient,
   type ClusterDefinition,
+  type ClusterSecrets,
   type CreateTopicRequest,
   type Logger,
   type OutgoingMessage,
+  type ProduceOptions,
   type ProduceResult,
   type TailListener,
   type TailOptions,
   type TailSession,
   type TopicSummary,
 } from '../core/brokerClient';
+import type {
+  ClusterDescription,
+  ConfigEntry,
+  ConsumerGroupDescription,
+  ConsumerGroupSummary,
+  TopicDescription,
+} from '../core/clusterModel';
 import { BrokerOperationError } from '../core/errors';
 import { withTimeout } from '../core/timeout';
+import {
+  describeKafkaCluster,
+  describeKafkaConsumerGroup,
+  describeKafkaTopic,
+  describeKafkaTopicConfigs,
+  listKafkaConsumerGroups,
+} from './clusterInspector';
+import { compressionType, registerCompressionCodecs } from './codecs';
 import { describeBrokerError } from './errors';
 import { kafkaLogCreator } from './logBridge';
+import { buildSecurityOptions } from './security';
 import { KafkaTailSession } from './tailSession';
 import { validateTopicName } from './topicName';
 
@@ -22,6 +40,8 @@ export interface KafkaClientOptions {
   logger: Logger;
   /** Upper bound for any single user-visible broker call. */
   requestTimeoutMs?: number;
+  /** Reads the cluster's password / key passphrase when the client first connects. */
+  secrets?: () => Promise<ClusterSecrets>;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -32,11 +52,14 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
  * BrokerOperationError whose message a user can act on.
  */
 export class KafkaClusterClient implements BrokerClient {
-  private readonly kafka: Kafka;
+  /** Created on first use: secrets and certificate files are read asynchronously. */
+  private kafkaPromise: Promise<Kafka> | undefined;
+  private readonly secrets: () => Promise<ClusterSecrets>;
   private readonly logger: Logger;
   private readonly timeoutMs: number;
   private admin: Promise<Admin> | undefined;
   private producer: Promise<Producer> | undefined;
+  private idempotentProducer: Promise<Producer> | undefined;
   private readonly tails = new Set<KafkaTailSession>();
   private disposed = false;
 
@@ -46,10 +69,32 @@ export class KafkaClusterClient implements BrokerClient {
   ) {
     this.logger = options.logger;
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    this.kafka = new Kafka({
-      clientId: definition.clientId ?? 'mq-explorer',
-      brokers: definition.bootstrapServers,
+    registerCompressionCodecs();
+    this.secrets = options.secrets ?? (() => Promise.resolve({}));
+  }
+
+  private getKafka(): Promise<Kafka> {
+    if (!this.kafkaPromise) {
+      const created = this.createKafka();
+      this.kafkaPromise = created;
+      // A missing file or password must not stick: the next call tries again.
+      created.catch(() => {
+        if (this.kafkaPromise === created) {
+          this.kafkaPromise = undefined;
+        }
+      });
+    }
+    return this.kafkaPromise;
+  }
+
+  private async createKafka(): Promise<Kafka> {
+    const security = await buildSecurityOptions(this.definition, await this.secrets());
+    return new Kafka({
+      clientId: this.definition.clientId ?? 'mq-explorer',
+      brokers: this.definition.bootstrapServers,
+      ...security,
       connectionTimeout: Math.min(3_000, this.timeoutMs),
+      authenticationTimeout: Math.min(5_000, this.timeoutMs),
       requestTimeout: this.timeoutMs,
       // Few, short retries: a user waiting on the tree wants a clear answer in seconds.
       retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 },
@@ -70,6 +115,30 @@ export class KafkaClusterClient implements BrokerClient {
         }))
         .sort((a, b) => a.name.localeCompare(b.name));
     });
+  }
+
+  describeCluster(): Promise<ClusterDescription> {
+    return this.call('Describing the cluster', async () => describeKafkaCluster(await this.connectedAdmin()));
+  }
+
+  describeTopic(name: string): Promise<TopicDescription> {
+    return this.call(`Describing topic "${name}"`, async () => describeKafkaTopic(await this.connectedAdmin(), name));
+  }
+
+  describeTopicConfigs(name: string): Promise<ConfigEntry[]> {
+    return this.call(`Reading the configs of "${name}"`, async () =>
+      describeKafkaTopicConfigs(await this.connectedAdmin(), name),
+    );
+  }
+
+  listConsumerGroups(): Promise<ConsumerGroupSummary[]> {
+    return this.call('Listing consumer groups', async () => listKafkaConsumerGroups(await this.connectedAdmin()));
+  }
+
+  describeConsumerGroup(groupId: string): Promise<ConsumerGroupDescription> {
+    return this.call(`Describing consumer group "${groupId}"`, async () =>
+      describeKafkaConsumerGroup(await this.connectedAdmin(), groupId),
+    );
   }
 
   async createTopic(request: CreateTopicRequest): Promise<void> {
@@ -99,16 +168,19 @@ export class KafkaClusterClient implements BrokerClient {
     });
   }
 
-  async produce(topic: string, messages: OutgoingMessage[]): Promise<ProduceResult[]> {
+  async produce(topic: string, messages: OutgoingMessage[], options: ProduceOptions = {}): Promise<ProduceResult[]> {
     return this.call(`Producing to "${topic}"`, async () => {
-      const producer = await this.connectedProducer();
+      const producer = await this.connectedProducer(options.idempotent === true);
       const metadata = await producer.send({
         topic,
+        acks: options.idempotent ? -1 : (options.acks ?? -1),
+        compression: compressionType(options.compression),
         messages: messages.map((m) => ({
           key: m.key,
           value: m.value,
           headers: m.headers,
           partition: m.partition,
+          timestamp: m.timestamp,
         })),
       });
       return toProduceResults(topic, metadata);
@@ -116,7 +188,8 @@ export class KafkaClusterClient implements BrokerClient {
   }
 
   async startTail(options: TailOptions, listener: TailListener): Promise<TailSession> {
-    const session = new KafkaTailSession(this.kafka, options, listener, this.logger, {
+    const kafka = await this.call(`Connecting to ${this.definition.name}`, () => this.getKafka());
+    const session = new KafkaTailSession(kafka, options, listener, this.logger, {
       latestOffsets: async (topic) => {
         const admin = await this.connectedAdmin();
         const offsets = await admin.fetchTopicOffsets(topic);
@@ -146,6 +219,9 @@ export class KafkaClusterClient implements BrokerClient {
     if (this.producer) {
       closing.push(this.producer.then((p) => p.disconnect()));
     }
+    if (this.idempotentProducer) {
+      closing.push(this.idempotentProducer.then((p) => p.disconnect()));
+    }
     await Promise.allSettled(closing);
   }
 
@@ -173,37 +249,72 @@ export class KafkaClusterClient implements BrokerClient {
     this.producer = undefined;
     void admin?.then((a) => a.disconnect()).catch(() => undefined);
     void producer?.then((p) => p.disconnect()).catch(() => undefined);
+    void this.idempotentProducer?.then((p) => p.disconnect()).catch(() => undefined);
+    this.idempotentProducer = undefined;
   }
 
   private connectedAdmin(): Promise<Admin> {
     if (!this.admin) {
-      const admin = this.kafka.admin({ retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 } });
-      this.admin = admin.connect().then(() => admin);
+      this.admin = this.getKafka().then(async (kafka) => {
+        const admin = kafka.admin({ retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 } });
+        await admin.connect();
+        return admin;
+      });
       this.admin.catch(() => undefined);
     }
     return this.admin;
   }
 
-  private connectedProducer(): Promise<Producer> {
+  private connectedProducer(idempotent = false): Promise<Producer> {
+    if (idempotent) {
+      if (!this.idempotentProducer) {
+        // kafkajs guarantees ordering without duplicates only with one request in flight.
+        this.idempotentProducer = this.getKafka().then(async (kafka) => {
+          const producer = kafka.producer({
+            allowAutoTopicCreation: false,
+            createPartitioner: Partitioners.DefaultPartitioner,
+            idempotent: true,
+            maxInFlightRequests: 1,
+          });
+          await producer.connect();
+          return producer;
+        });
+        this.idempotentProducer.catch(() => undefined);
+      }
+      return this.idempotentProducer;
+    }
     if (!this.producer) {
-      const producer = this.kafka.producer({
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
+      this.producer = this.getKafka().then(async (kafka) => {
+        const producer = kafka.producer({
+          allowAutoTopicCreation: false,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        });
+        await producer.connect();
+        return producer;
       });
-      this.producer = producer.connect().then(() => producer);
       this.producer.catch(() => undefined);
     }
     return this.producer;
   }
 
+  /**
+   * Waits until the new topic has leaders and is listed. Each metadata request goes to some
+   * broker, and brokers learn of a topic a moment apart; several answers in a row make it very
+   * likely that the tree's next listing, whichever broker answers it, shows the topic.
+   */
   private async waitForLeaders(admin: Admin, topic: string): Promise<void> {
     const deadline = Date.now() + this.timeoutMs;
+    let confirmations = 0;
     while (Date.now() < deadline) {
       try {
-        const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+        const [metadata, listed] = await Promise.all([admin.fetchTopicMetadata({ topics: [topic] }), admin.listTopics()]);
         const partitions = metadata.topics[0]?.partitions ?? [];
-        if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) {
+        confirmations = partitions.length > 0 && partitions.every((p) => p.leader >= 0) && listed.includes(topic) ? confirmations + 1 : 0;
+        if (confirmations >= 3) {
           return;
+        }
+        if (confirmations > 0) {
+          continue;
         }
       } catch (error) {
         this.logger.debug(`Waiting for leaders of ${topic}: ${String(error)}`);

@@ -63,6 +63,10 @@ export class KafkaTailSession implements TailSession {
         }
       }
     }
+    const [firstTopic] = this.options.topics;
+    for (const { partition, offset } of this.options.startOffsets ?? []) {
+      this.startOffsets.set(`${firstTopic}:${partition}`, BigInt(offset));
+    }
     await this.consumer.connect();
     // With no committed offsets, "earliest" is where a fresh group starts; a live tail seeks past it on join.
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });

@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises';
+import type { ConnectionOptions } from 'node:tls';
+import type { SASLOptions } from 'kafkajs';
+import type { ClusterDefinition, ClusterSecrets } from '../core/brokerClient';
+import { BrokerOperationError } from '../core/errors';
+
+/** The kafkajs `ssl` and `sasl` options for a cluster, with files read and secrets filled in. */
+export interface KafkaSecurityOptions {
+  ssl?: ConnectionOptions | boolean;
+  sasl?: SASLOptions;
+}
+
+/**
+ * Builds the security part of a kafkajs config. Fails with a sentence naming the missing piece
+ * (a file that cannot be read, a password not stored), never with the secret itself.
+ */
+export async function buildSecurityOptions(
+  definition: ClusterDefinition,
+  secrets: ClusterSecrets,
+): Promise<KafkaSecurityOptions> {
+  const options: KafkaSecurityOptions = {};
+  if (definition.sasl) {
+    if (secrets.password === undefined) {
+      throw new BrokerOperationError(
+        `No password is stored for "${definition.sasl.username}" on ${definition.name}. Use "Edit Cluster" to enter it.`,
+      );
+    }
+    options.sasl = { mechanism: definition.sasl.mechanism, username: definition.sasl.username, password: secrets.password };
+  }
+  const tls = definition.tls;
+  if (tls) {
+    const [ca, cert, key] = await Promise.all([
+      readPem(tls.caFile, 'CA certificate', definition.name),
+      readPem(tls.certFile, 'client certificate', definition.name),
+      readPem(tls.keyFile, 'client key', definition.name),
+    ]);
+    const ssl: ConnectionOptions = {};
+    if (ca) {
+      ssl.ca = [ca];
+    }
+    if (cert && key) {
+      ssl.cert = cert;
+      ssl.key = key;
+      if (secrets.keyPassphrase) {
+        ssl.passphrase = secrets.keyPassphrase;
+      }
+    } else if (cert || key) {
+      throw new BrokerOperationError(`Mutual TLS on ${definition.name} needs both a client certificate and its key.`);
+    }
+    if (tls.skipVerify) {
+      ssl.rejectUnauthorized = false;
+      ssl.checkServerIdentity = () => undefined;
+    }
+    options.ssl = Object.keys(ssl).length > 0 ? ssl : true;
+  }
+  return options;
+}
+
+async function readPem(file: string | undefined, what: string, cluster: string): Promise<string | undefined> {
+  if (!file) {
+    return undefined;
+  }
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
+    throw new BrokerOperationError(`Cannot read the ${what} file ${file} for ${cluster}: ${reason}.`);
+  }
+}

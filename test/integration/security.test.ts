@@ -1,0 +1,102 @@
+import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import type { ClusterSecrets, SaslMechanism, TlsSettings } from '../../src/core/brokerClient';
+import { silentLogger } from '../../src/core/brokerClient';
+import { KafkaClusterClient } from '../../src/kafka/kafkaClient';
+import { DEFAULT_KAFKA_VERSION, KafkaCluster } from '../harness/kafkaCluster';
+import { createTlsMaterial, type TlsMaterial } from '../harness/tlsMaterial';
+import { makeTempDir, removeDir } from '../harness/util';
+
+const USER = { name: 'alice', password: 'alice-secret-42' };
+
+/** SASL (PLAIN and SCRAM users made by the broker's own StorageTool) and SSL/mTLS listeners made with openssl/keytool. */
+describe(`Secured connections to a real broker (Kafka ${DEFAULT_KAFKA_VERSION})`, function () {
+  let cluster: KafkaCluster | undefined;
+  let tls: TlsMaterial;
+  let certDir: string;
+  const clients: KafkaClusterClient[] = [];
+
+  before(async function () {
+    this.timeout(240_000);
+    certDir = makeTempDir('tls');
+    tls = await createTlsMaterial(certDir);
+    cluster = await KafkaCluster.start({ security: { saslUsers: [USER], tls } });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await Promise.all(clients.map((c) => c.dispose()));
+    await cluster?.stop();
+    removeDir(certDir);
+  });
+
+  function connect(
+    /** 'sasl', 'ssl' or 'mtls' for the cluster's listener of that kind, anything else is used as the servers. */
+    listener: string,
+    options: { sasl?: { mechanism: SaslMechanism; username: string }; tls?: TlsSettings; secrets?: ClusterSecrets },
+  ): KafkaClusterClient {
+    assert.ok(cluster);
+    const servers = ['sasl', 'ssl', 'mtls'].includes(listener) ? cluster.securedBootstrap(listener as 'sasl') : listener;
+    const client = new KafkaClusterClient(
+      { id: randomUUID(), name: 'secured', kind: 'kafka', bootstrapServers: servers.split(','), sasl: options.sasl, tls: options.tls },
+      { logger: silentLogger, requestTimeoutMs: 8_000, secrets: () => Promise.resolve(options.secrets ?? {}) },
+    );
+    clients.push(client);
+    return client;
+  }
+
+  for (const mechanism of ['plain', 'scram-sha-256', 'scram-sha-512'] as const) {
+    it(`connects with SASL/${mechanism.toUpperCase()} and lists topics`, async () => {
+      const client = connect('sasl', { sasl: { mechanism, username: USER.name }, secrets: { password: USER.password } });
+      const described = await client.describeCluster();
+      assert.equal(described.brokers.length, 1);
+      assert.ok(Array.isArray(await client.listTopics()));
+    });
+  }
+
+  it('says the credentials were rejected for a wrong password, without echoing it', async () => {
+    const client = connect('sasl', { sasl: { mechanism: 'scram-sha-256', username: USER.name }, secrets: { password: 'wrong-password' } });
+    await assert.rejects(client.describeCluster(), (error: Error) => {
+      assert.match(error.message, /rejected the credentials\. Check the user name, password and SASL mechanism\./);
+      assert.doesNotMatch(error.message, /wrong-password/);
+      return true;
+    });
+  });
+
+  it('says so when no password is stored for a SASL cluster', async () => {
+    const client = connect('sasl', { sasl: { mechanism: 'plain', username: USER.name } });
+    await assert.rejects(client.describeCluster(), /No password is stored for "alice" on secured\. Use "Edit Cluster" to enter it\./);
+  });
+
+  it('connects over TLS with the cluster CA, and fails clearly with the system CAs or another CA', async () => {
+    assert.equal((await connect('ssl', { tls: { caFile: tls.caFile } }).describeCluster()).brokers.length, 1);
+    await assert.rejects(connect('ssl', { tls: {} }).describeCluster(), /TLS handshake with .* failed \(.*(self.signed|unable to verify|certificate).*\)/i);
+    await assert.rejects(connect('ssl', { tls: { caFile: tls.otherCaFile } }).describeCluster(), /TLS handshake with .* failed/);
+  });
+
+  it('connects without verification only when told to', async () => {
+    assert.equal((await connect('ssl', { tls: { skipVerify: true } }).describeCluster()).brokers.length, 1);
+  });
+
+  it('connects with mutual TLS, and fails when the client certificate is missing', async () => {
+    const mtls = connect('mtls', { tls: { caFile: tls.caFile, certFile: tls.clientCertFile, keyFile: tls.clientKeyFile } });
+    assert.equal((await mtls.describeCluster()).brokers.length, 1);
+    await assert.rejects(connect('mtls', { tls: { caFile: tls.caFile } }).describeCluster(), (error: Error) => {
+      assert.match(error.message, /^Describing the cluster failed: /);
+      return true;
+    });
+  });
+
+  it('names a certificate file that cannot be read', async () => {
+    const missing = path.join(certDir, 'missing-ca.pem');
+    await assert.rejects(
+      connect('ssl', { tls: { caFile: missing } }).describeCluster(),
+      { message: `Cannot read the CA certificate file ${missing} for secured: it does not exist.` },
+    );
+  });
+
+  it('says when a host name does not resolve', async () => {
+    await assert.rejects(connect('no-such-host.invalid:9092', {}).describeCluster(), /could not be resolved \(DNS\)/);
+  });
+});
