@@ -3,6 +3,8 @@ import { CommandIds, registerCommands } from './commands';
 import { CommandRegistry, type ReportedError } from './commands/commandRegistry';
 import type { CommandContext } from './commands/context';
 import { type ClusterEntry, ConnectionService } from './connections/connectionService';
+import { AutoRefresh } from './explorer/autoRefresh';
+import { ClusterStatusBar } from './explorer/clusterStatusBar';
 import { ClusterTreeProvider } from './explorer/clusterTreeProvider';
 import { KafkaClusterClient } from './kafka/kafkaClient';
 import type { TailPanelSnapshot } from './webview/tailPanel';
@@ -12,6 +14,12 @@ import { TailPanelManager } from './webview/tailPanelManager';
 export interface MqExplorerApi {
   listClusters(): ClusterEntry[];
   listTailPanels(): TailPanelSnapshot[];
+  /** The Clusters tree's data provider (tests walk it as the view does). */
+  clustersTree: ClusterTreeProvider;
+  /** Everything the extension keeps in globalState (tests check that no secret is there). */
+  globalStateSnapshot(): Record<string, unknown>;
+  /** Folder of the extension's log files (tests check that no secret is logged). */
+  logFolder: vscode.Uri;
   onDidReportError: vscode.Event<ReportedError>;
 }
 
@@ -26,20 +34,22 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
     vscode.workspace.getConfiguration('mqExplorer').get<number>('requestTimeoutSeconds', 10) * 1000;
   connections = new ConnectionService(
     context.globalState,
+    context.secrets,
     log,
-    (definition, logger) => new KafkaClusterClient(definition, { logger, requestTimeoutMs: requestTimeoutMs() }),
+    (definition, logger, secrets) =>
+      new KafkaClusterClient(definition, { logger, requestTimeoutMs: requestTimeoutMs(), secrets }),
   );
   context.subscriptions.push(connections);
 
   const tree = new ClusterTreeProvider(connections, {
     refresh: CommandIds.refresh,
+    editCluster: CommandIds.editCluster,
     startLocalKafka: CommandIds.startLocalKafka,
     showLogs: CommandIds.showLogs,
   });
-  context.subscriptions.push(tree);
-  context.subscriptions.push(
-    vscode.window.createTreeView('mqExplorer.clusters', { treeDataProvider: tree, showCollapseAll: true }),
-  );
+  const treeView = vscode.window.createTreeView('mqExplorer.clusters', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  context.subscriptions.push(tree, treeView);
+  context.subscriptions.push(new ClusterStatusBar(connections, tree, treeView), new AutoRefresh(tree, treeView));
 
   const tails = new TailPanelManager(connections, log, context.extensionUri);
   context.subscriptions.push(tails);
@@ -54,6 +64,9 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
   return {
     listClusters: () => ctx.connections.listClusters(),
     listTailPanels: () => tails.list(),
+    clustersTree: tree,
+    globalStateSnapshot: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
+    logFolder: context.logUri,
     onDidReportError: registry.onDidReport,
   };
 }

@@ -45,6 +45,12 @@ export class CommandRegistry implements vscode.Disposable {
     );
   }
 
+  /** Owns a disposable that commands need (a content provider, a status item) until dispose. */
+  track<T extends vscode.Disposable>(disposable: T): T {
+    this.registrations.push(disposable);
+    return disposable;
+  }
+
   private report(commandId: string, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     const detail = error instanceof BrokerOperationError || !(error instanceof Error) ? message : error.stack;

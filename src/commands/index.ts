@@ -1,5 +1,9 @@
-import { ClusterNode } from '../explorer/nodes';
+import { ExplorerNode } from '../explorer/nodes';
 import { addCluster } from './cluster/addCluster';
+import { editCluster } from './cluster/editCluster';
+import { exportClusters } from './cluster/exportClusters';
+import { importClusters } from './cluster/importClusters';
+import { NodeCommandIds, registerNodeCommands } from './explorer/nodeCommands';
 import { removeCluster } from './cluster/removeCluster';
 import type { CommandRegistry } from './commandRegistry';
 import type { CommandContext } from './context';
@@ -12,19 +16,27 @@ import { createTopic } from './topic/createTopic';
 export const CommandIds = {
   addCluster: 'mqExplorer.addCluster',
   removeCluster: 'mqExplorer.removeCluster',
+  editCluster: 'mqExplorer.editCluster',
+  exportClusters: 'mqExplorer.exportClusters',
+  importClusters: 'mqExplorer.importClusters',
   refresh: 'mqExplorer.refresh',
   createTopic: 'mqExplorer.createTopic',
   produceFromEditor: 'mqExplorer.produceFromEditor',
   tailTopic: 'mqExplorer.tailTopic',
   startLocalKafka: 'mqExplorer.startLocalKafka',
   showLogs: 'mqExplorer.showLogs',
+  ...NodeCommandIds,
 } as const;
 
 /** Wires each command to its handler through the one wrapper. */
 export function registerCommands(registry: CommandRegistry, ctx: CommandContext): void {
   registry.register(CommandIds.addCluster, (arg) => addCluster(ctx, arg));
   registry.register(CommandIds.removeCluster, (arg) => removeCluster(ctx, arg));
-  registry.register(CommandIds.refresh, (arg) => ctx.tree.refresh(arg instanceof ClusterNode ? arg : undefined));
+  registry.register(CommandIds.editCluster, (arg) => editCluster(ctx, arg));
+  registry.register(CommandIds.exportClusters, (arg) => exportClusters(ctx, arg));
+  registry.register(CommandIds.importClusters, (arg) => importClusters(ctx, arg));
+  registry.register(CommandIds.refresh, (arg) => ctx.tree.refresh(arg instanceof ExplorerNode ? arg : undefined));
+  registerNodeCommands(registry, ctx);
   registry.register(CommandIds.createTopic, (arg) => createTopic(ctx, arg));
   registry.register(CommandIds.produceFromEditor, (arg) => produceFromEditor(ctx, arg));
   registry.register(CommandIds.tailTopic, (arg) => tailTopic(ctx, arg));

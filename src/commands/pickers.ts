@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ClusterEntry } from '../connections/connectionService';
-import { ClusterNode, TopicNode } from '../explorer/nodes';
+import { ClusterScopedNode, TopicNode } from '../explorer/nodes';
 import { type CommandContext, objectArg, stringField } from './context';
 import { UserCancelled } from './commandRegistry';
 
@@ -9,7 +9,7 @@ import { UserCancelled } from './commandRegistry';
  * the only cluster there is, or a quick pick.
  */
 export async function resolveCluster(ctx: CommandContext, arg: unknown): Promise<ClusterEntry> {
-  if (arg instanceof ClusterNode || arg instanceof TopicNode) {
+  if (arg instanceof ClusterScopedNode) {
     return arg.cluster;
   }
   const clusterId = stringField(objectArg(arg), 'clusterId');

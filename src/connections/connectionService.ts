@@ -1,21 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { BrokerClient, ClusterDefinition, Logger } from '../core/brokerClient';
+import type { BrokerClient, ClusterDefinition, ClusterSecrets, Logger } from '../core/brokerClient';
+import type { ClusterDescription } from '../core/clusterModel';
 import { DisposableStore } from '../core/lifecycle';
 import { parseBootstrapServers } from './bootstrap';
+import type { ClusterExport, ClusterInput } from './clusterInput';
 
-/** Builds the client for one cluster; the extension passes the Kafka one, tests may pass another broker kind. */
-export type BrokerClientFactory = (definition: ClusterDefinition, logger: Logger) => BrokerClient;
+/** Builds the client for one cluster; secrets are read only when it connects. */
+export type BrokerClientFactory = (
+  definition: ClusterDefinition,
+  logger: Logger,
+  secrets: () => Promise<ClusterSecrets>,
+) => BrokerClient;
 
 /** A cluster as the UI lists it: where it is defined decides whether the user can remove it here. */
 export interface ClusterEntry extends ClusterDefinition {
   source: 'user' | 'settings';
 }
 
-export interface NewCluster {
-  name: string;
-  bootstrapServers: string;
-}
+/** @deprecated use ClusterInput; kept for callers that only set name and servers. */
+export type NewCluster = ClusterInput;
 
 const STORAGE_KEY = 'mqExplorer.clusters.v1';
 const SETTINGS_KEY = 'mqExplorer.clusters';
@@ -28,8 +32,9 @@ interface SettingsCluster {
 
 /**
  * The one place every feature gets clusters and clients from. Keeps cluster definitions
- * (globalState for ones added in the UI, settings for declared ones), hands out one reused
- * client per cluster, and closes them all on dispose.
+ * (globalState for ones added in the UI, settings for declared ones) and their secrets
+ * (SecretStorage only: never settings, globalState or logs), hands out one reused client per
+ * cluster, and closes them all on dispose.
  */
 export class ConnectionService extends DisposableStore {
   private readonly clients = new Map<string, BrokerClient>();
@@ -39,6 +44,7 @@ export class ConnectionService extends DisposableStore {
 
   constructor(
     private readonly memento: vscode.Memento,
+    private readonly secretStorage: vscode.SecretStorage,
     private readonly logger: Logger,
     private readonly createClient: BrokerClientFactory,
   ) {
@@ -64,31 +70,76 @@ export class ConnectionService extends DisposableStore {
   }
 
   /**
-   * Validates and stores a new cluster. Throws an Error whose message tells the user what to fix.
+   * Validates and stores a new cluster, its secrets in SecretStorage. Throws an Error whose
+   * message tells the user what to fix.
    */
-  async addCluster(input: NewCluster): Promise<ClusterEntry> {
-    const name = input.name.trim();
-    if (!name) {
-      throw new Error('A cluster needs a name.');
-    }
-    if (this.listClusters().some((cluster) => cluster.name === name)) {
-      throw new Error(`A cluster named "${name}" already exists. Choose another name or remove the old one.`);
-    }
-    const parsed = parseBootstrapServers(input.bootstrapServers);
-    if ('error' in parsed) {
-      throw new Error(parsed.error);
-    }
-    const entry: ClusterEntry = {
-      id: randomUUID(),
-      name,
-      kind: 'kafka',
-      bootstrapServers: parsed.servers,
-      source: 'user',
-    };
+  async addCluster(input: ClusterInput, secrets: ClusterSecrets = {}): Promise<ClusterEntry> {
+    const entry = this.toEntry(randomUUID(), input);
+    await this.storeSecrets(entry.id, secrets);
     await this.memento.update(STORAGE_KEY, [...this.userClusters(), entry]);
-    this.logger.info(`Added cluster "${name}" (${parsed.servers.join(', ')})`);
+    this.logger.info(`Added cluster "${entry.name}" (${describeDefinition(entry)})`);
     this.changed.fire();
     return entry;
+  }
+
+  /**
+   * Replaces a UI-added cluster's definition; `secrets` replaces the stored ones when given
+   * (a field set to undefined is deleted), otherwise they are kept. The old client is closed.
+   */
+  async updateCluster(id: string, input: ClusterInput, secrets?: ClusterSecrets): Promise<ClusterEntry> {
+    const existing = this.getCluster(id);
+    if (!existing) {
+      throw new Error('That cluster no longer exists.');
+    }
+    if (existing.source === 'settings') {
+      throw new Error(`"${existing.name}" is declared in the setting ${SETTINGS_KEY}; edit it there.`);
+    }
+    const entry = this.toEntry(id, input);
+    if (secrets) {
+      await this.storeSecrets(id, secrets);
+    }
+    await this.memento.update(
+      STORAGE_KEY,
+      this.userClusters().map((c) => (c.id === id ? entry : c)),
+    );
+    await this.closeClient(id);
+    this.logger.info(`Updated cluster "${entry.name}" (${describeDefinition(entry)})`);
+    this.changed.fire();
+    return entry;
+  }
+
+  /**
+   * Connects with a throwaway client (never the shared one) and describes the cluster. With
+   * `storedOf`, secrets not given are taken from that cluster's stored ones (Edit keeps a password).
+   */
+  async testConnection(input: ClusterInput, secrets: ClusterSecrets, storedOf?: string): Promise<ClusterDescription> {
+    const effective = storedOf ? { ...(await this.readSecrets(storedOf)), ...definedOnly(secrets) } : secrets;
+    const probe = this.createClient(this.toEntry('connection-test', input, false), this.logger, () => Promise.resolve(effective));
+    try {
+      return await probe.describeCluster();
+    } finally {
+      await probe.dispose();
+    }
+  }
+
+  /** Whether a password / key passphrase is stored, without revealing it. */
+  async hasSecret(id: string, name: keyof ClusterSecrets): Promise<boolean> {
+    return (await this.secretStorage.get(secretKey(id, name))) !== undefined;
+  }
+
+  /** Every UI-added and declared cluster, portable, without secrets. */
+  exportClusters(): ClusterExport {
+    return {
+      format: 'mq-explorer.clusters',
+      version: 1,
+      clusters: this.listClusters().map((c) => ({
+        name: c.name,
+        bootstrapServers: c.bootstrapServers.join(','),
+        ...(c.clientId ? { clientId: c.clientId } : {}),
+        ...(c.sasl ? { sasl: { ...c.sasl } } : {}),
+        ...(c.tls ? { tls: { ...c.tls } } : {}),
+      })),
+    };
   }
 
   /** Removes a cluster added in the UI and closes its client. Settings-declared ones are edited in settings. */
@@ -105,6 +156,7 @@ export class ConnectionService extends DisposableStore {
       this.userClusters().filter((c) => c.id !== id),
     );
     await this.closeClient(id);
+    await this.storeSecrets(id, { password: undefined, keyPassphrase: undefined });
     this.logger.info(`Removed cluster "${cluster.name}"`);
     this.changed.fire();
   }
@@ -119,7 +171,7 @@ export class ConnectionService extends DisposableStore {
     if (!cluster) {
       throw new Error('That cluster no longer exists.');
     }
-    const client = this.createClient(cluster, this.logger);
+    const client = this.createClient(cluster, this.logger, () => this.readSecrets(id));
     this.clients.set(id, client);
     return client;
   }
@@ -152,6 +204,52 @@ export class ConnectionService extends DisposableStore {
     }
   }
 
+  private toEntry(id: string, input: ClusterInput, checkName = true): ClusterEntry {
+    const name = input.name.trim();
+    if (!name) {
+      throw new Error('A cluster needs a name.');
+    }
+    if (checkName && this.listClusters().some((cluster) => cluster.name === name && cluster.id !== id)) {
+      throw new Error(`A cluster named "${name}" already exists. Choose another name or remove the old one.`);
+    }
+    const parsed = parseBootstrapServers(input.bootstrapServers);
+    if ('error' in parsed) {
+      throw new Error(parsed.error);
+    }
+    return {
+      id,
+      name,
+      kind: 'kafka',
+      bootstrapServers: parsed.servers,
+      ...(input.clientId?.trim() ? { clientId: input.clientId.trim() } : {}),
+      ...(input.sasl ? { sasl: { mechanism: input.sasl.mechanism, username: input.sasl.username } } : {}),
+      ...(input.tls ? { tls: { ...input.tls } } : {}),
+      source: 'user',
+    };
+  }
+
+  private async storeSecrets(id: string, secrets: ClusterSecrets): Promise<void> {
+    for (const name of ['password', 'keyPassphrase'] as const) {
+      if (!(name in secrets)) {
+        continue;
+      }
+      const value = secrets[name];
+      if (value === undefined) {
+        await this.secretStorage.delete(secretKey(id, name));
+      } else {
+        await this.secretStorage.store(secretKey(id, name), value);
+      }
+    }
+  }
+
+  private async readSecrets(id: string): Promise<ClusterSecrets> {
+    const [password, keyPassphrase] = await Promise.all([
+      this.secretStorage.get(secretKey(id, 'password')),
+      this.secretStorage.get(secretKey(id, 'keyPassphrase')),
+    ]);
+    return { password, keyPassphrase };
+  }
+
   private userClusters(): ClusterEntry[] {
     return this.memento.get<ClusterEntry[]>(STORAGE_KEY, []).map((c) => ({ ...c, source: 'user' as const }));
   }
@@ -179,4 +277,24 @@ export class ConnectionService extends DisposableStore {
     }
     return entries;
   }
+}
+
+function secretKey(clusterId: string, name: keyof ClusterSecrets): string {
+  return `mqExplorer.cluster.${clusterId}.${name}`;
+}
+
+/** What the log may say about a cluster: servers and security settings, never a secret. */
+function describeDefinition(entry: ClusterDefinition): string {
+  const parts = [entry.bootstrapServers.join(', ')];
+  if (entry.sasl) {
+    parts.push(`SASL ${entry.sasl.mechanism} as ${entry.sasl.username}`);
+  }
+  if (entry.tls) {
+    parts.push(entry.tls.skipVerify ? 'TLS without verification' : entry.tls.certFile ? 'mutual TLS' : 'TLS');
+  }
+  return parts.join('; ');
+}
+
+function definedOnly(secrets: ClusterSecrets): ClusterSecrets {
+  return Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== undefined));
 }

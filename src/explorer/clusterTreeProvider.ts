@@ -1,32 +1,45 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../core/lifecycle';
-import type { ConnectionService } from '../connections/connectionService';
-import { ActionNode, ClusterNode, type ExplorerNode, MessageNode, TopicNode } from './nodes';
+import type { ClusterEntry, ConnectionService } from '../connections/connectionService';
+import { type ClusterConnectionState, ClusterNode, type ExplorerCommandIds, type ExplorerContext, type ExplorerNode } from './nodes';
 
-/** Command ids the tree's action nodes call (registered in src/commands). */
-export interface ExplorerCommandIds {
-  refresh: string;
-  startLocalKafka: string;
-  showLogs: string;
-}
+export type { ExplorerCommandIds };
 
 /**
- * Clusters > topics, loaded one level at a time. A failed load becomes an error node with next
- * steps; the tree never raises a notification itself.
+ * The Clusters tree: cluster > Brokers | Topics (> configuration, partitions) | Consumer Groups
+ * (> members, offsets and lag), each level loaded when expanded. Failures become error nodes
+ * with next steps; the tree never raises a notification itself.
  */
 export class ClusterTreeProvider extends DisposableStore implements vscode.TreeDataProvider<ExplorerNode> {
   private readonly changed = this._register(new vscode.EventEmitter<ExplorerNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly stateChanged = this._register(new vscode.EventEmitter<ClusterEntry>());
+  /** Fires when a cluster's last load succeeded or failed (for the status bar). */
+  readonly onDidChangeClusterState = this.stateChanged.event;
+  private readonly filters = new Map<string, string>();
+  private readonly states = new Map<string, ClusterConnectionState>();
+  private readonly context: ExplorerContext;
 
   constructor(
     private readonly connections: ConnectionService,
-    private readonly commands: ExplorerCommandIds,
+    commands: ExplorerCommandIds,
   ) {
     super();
+    this.context = {
+      connections,
+      commands,
+      filterOf: (clusterId) => this.filters.get(clusterId) ?? '',
+      showInternalTopics: () =>
+        vscode.workspace.getConfiguration('mqExplorer.explorer').get<boolean>('showInternalTopics', false),
+      reportState: (cluster, state) => {
+        this.states.set(cluster.id, state);
+        this.stateChanged.fire(cluster);
+      },
+    };
     this._register(connections.onDidChangeClusters(() => this.refresh()));
     this._register(
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('mqExplorer.explorer')) {
+        if (event.affectsConfiguration('mqExplorer.explorer.showInternalTopics')) {
           this.refresh();
         }
       }),
@@ -38,6 +51,26 @@ export class ClusterTreeProvider extends DisposableStore implements vscode.TreeD
     this.changed.fire(node);
   }
 
+  /** The last known connection state of a cluster, if it was loaded. */
+  stateOf(clusterId: string): ClusterConnectionState | undefined {
+    return this.states.get(clusterId);
+  }
+
+  filterOf(clusterId: string): string {
+    return this.filters.get(clusterId) ?? '';
+  }
+
+  /** Filters a cluster's topics and groups by name (substring, or glob with * and ?); '' clears. */
+  setFilter(clusterId: string, filter: string): void {
+    const normalized = filter.trim().toLowerCase();
+    if (normalized) {
+      this.filters.set(clusterId, normalized);
+    } else {
+      this.filters.delete(clusterId);
+    }
+    this.refresh();
+  }
+
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
     return node.toTreeItem();
   }
@@ -47,56 +80,6 @@ export class ClusterTreeProvider extends DisposableStore implements vscode.TreeD
       // An empty root shows the view's welcome content (Add Cluster, Start Local Kafka).
       return this.connections.listClusters().map((cluster) => new ClusterNode(cluster));
     }
-    switch (node.kind) {
-      case 'cluster':
-        return this.topicsOf(node);
-      case 'message':
-        return node.actions;
-      case 'topic':
-      case 'action':
-        return [];
-    }
-  }
-
-  private async topicsOf(node: ClusterNode): Promise<ExplorerNode[]> {
-    const { cluster } = node;
-    try {
-      const showInternal = vscode.workspace
-        .getConfiguration('mqExplorer.explorer')
-        .get<boolean>('showInternalTopics', false);
-      const topics = (await this.connections.getClient(cluster.id).listTopics()).filter(
-        (topic) => showInternal || !topic.internal,
-      );
-      if (topics.length === 0) {
-        return [new MessageNode(`empty:${cluster.id}`, 'No topics yet', 'info')];
-      }
-      return topics.map((topic) => new TopicNode(cluster, topic));
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const prefix = `error:${cluster.id}`;
-      return [
-        new MessageNode(
-          prefix,
-          `Failed to connect to ${cluster.name}`,
-          'error',
-          [
-            new ActionNode(`${prefix}:retry`, 'Retry', 'refresh', {
-              title: 'Retry',
-              command: this.commands.refresh,
-              arguments: [node],
-            }),
-            new ActionNode(`${prefix}:local`, 'Start Local Kafka…', 'play', {
-              title: 'Start Local Kafka',
-              command: this.commands.startLocalKafka,
-            }),
-            new ActionNode(`${prefix}:logs`, 'Show Logs', 'output', {
-              title: 'Show Logs',
-              command: this.commands.showLogs,
-            }),
-          ],
-          message,
-        ),
-      ];
-    }
+    return node.children(this.context);
   }
 }

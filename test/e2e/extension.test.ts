@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { launchChromium, type ChromiumHandle } from '../harness/browser';
 import { installVsix, startCodeServer, type CodeServerHandle } from '../harness/codeServer';
 import { kcatProduce } from '../harness/kcat';
@@ -10,6 +10,14 @@ import { makeTempDir, removeDir, repoRoot } from '../harness/util';
 import { answerQuickInput, openWorkbench, pickQuickItem, runCommand, screenshot, waitForNotification } from './workbench';
 
 const UI_TIMEOUT_MS = 30_000;
+
+/** Expands a tree item (selecting it, then the keyboard: a click alone may only select it). */
+async function expand(item: Locator): Promise<void> {
+  await item.click();
+  if ((await item.getAttribute('aria-expanded')) !== 'true') {
+    await item.press('ArrowRight');
+  }
+}
 
 /** The tail panel's content: the webview iframe, then the frame VS Code loads our page into. */
 function tailFrame(page: Page): FrameLocator {
@@ -58,6 +66,10 @@ describe('MQ Explorer installed from the VSIX (code-server + Chromium)', functio
     await runCommand(page, 'MQ Explorer: Add Cluster…');
     await answerQuickInput(page, bootstrap);
     await answerQuickInput(page, clusterName);
+    await pickQuickItem(page, 'No authentication');
+    await pickQuickItem(page, 'No TLS');
+    // The connection is tested before the cluster is saved.
+    assert.match(await waitForNotification(page, `Added "${clusterName}"`), /connected, 1 broker/);
 
     await page.locator('.activitybar a.action-label[aria-label^="MQ Explorer"]').click();
     const clusterItem = page.getByRole('treeitem', { name: new RegExp(`^${clusterName}`) });
@@ -70,6 +82,7 @@ describe('MQ Explorer installed from the VSIX (code-server + Chromium)', functio
     await answerQuickInput(page, '1');
     await waitForNotification(page, `Created topic "${topic}"`);
 
+    await page.getByRole('treeitem', { name: /^Topics/ }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     const topicItem = page.getByRole('treeitem', { name: new RegExp(`^${topic}`) });
     await topicItem.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     assert.match(await topicItem.innerText(), /3 partitions/);
@@ -119,5 +132,26 @@ describe('MQ Explorer installed from the VSIX (code-server + Chromium)', functio
     const pwned: unknown = await frame.locator('body').evaluate('window.__mqxPwned');
     assert.equal(pwned, undefined, 'a payload ran inside the webview');
     await screenshot(page, 'tail-panel-hostile-content');
+  });
+
+  it('expands a topic into partitions with offsets and its configuration, and the cluster into brokers', async () => {
+    const topicItem = page.getByRole('treeitem', { name: new RegExp(`^${topic}`) });
+    // Clicking the active container's icon would hide the side bar, so only open it when hidden.
+    if (!(await topicItem.isVisible())) {
+      await page.locator('.activitybar a.action-label[aria-label^="MQ Explorer"]').click();
+    }
+    await expand(topicItem);
+    const partition = page.getByRole('treeitem', { name: /^partition 0/i });
+    await partition.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(async (error: unknown) => {
+      await screenshot(page, 'tree-topic-details-failed');
+      throw error;
+    });
+    // The accessible name carries the tooltip, which spells out leader, replicas and offsets.
+    assert.match(await partition.innerText(), /leader 1 · replicas 1 · ISR 1 · offsets 0–\d+/);
+    await expand(page.getByRole('treeitem', { name: /^Configuration/ }));
+    await page.getByRole('treeitem', { name: /^cleanup\.policy/i }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await expand(page.getByRole('treeitem', { name: /^Brokers/ }));
+    await page.getByRole('treeitem', { name: /^broker 1/i }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await screenshot(page, 'tree-topic-details');
   });
 });

@@ -1,0 +1,4 @@
+export * from './base';
+export * from './clusterNodes';
+export * from './groupNodes';
+export * from './topicNodes';
