@@ -40,7 +40,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/kafka/**/*.ts', 'src/docker/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/kafka/**/*.ts', 'src/docker/**/*.ts', 'src/produce/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

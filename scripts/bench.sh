@@ -4,3 +4,4 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 MQX_KAFKA_VERSIONS="${KAFKA_VERSION:-3.9.2}" bash scripts/setup.sh
 node out/bench/consume.js
+node out/bench/produce.js

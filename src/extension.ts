@@ -9,6 +9,8 @@ import { ClusterTreeProvider } from './explorer/clusterTreeProvider';
 import { KafkaClusterClient } from './kafka/kafkaClient';
 import type { TailPanelSnapshot } from './webview/tailPanel';
 import { TailPanelManager } from './webview/tailPanelManager';
+import { ProduceFeature } from './commands/produce/produceFeature';
+import { registerProduceCodeLens } from './commands/produce/registerProduceCommands';
 
 /** What activate() returns: a small surface for tests and for other extensions. */
 export interface MqExplorerApi {
@@ -20,6 +22,8 @@ export interface MqExplorerApi {
   globalStateSnapshot(): Record<string, unknown>;
   /** Folder of the extension's log files (tests check that no secret is logged). */
   logFolder: vscode.Uri;
+  /** Running "Produce every T seconds" repeats. */
+  listProduceRepeats(): { id: string; label: string; sent: number }[];
   onDidReportError: vscode.Event<ReportedError>;
 }
 
@@ -56,8 +60,11 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
 
   const registry = new CommandRegistry(log);
   context.subscriptions.push(registry);
-  const ctx: CommandContext = { connections, tree, tails, log, extensionUri: context.extensionUri };
+  const produce = new ProduceFeature(context.workspaceState, CommandIds.stopProducing);
+  context.subscriptions.push(produce);
+  const ctx: CommandContext = { connections, tree, tails, log, extensionUri: context.extensionUri, produce };
   registerCommands(registry, ctx);
+  context.subscriptions.push(registerProduceCodeLens(produce));
 
   const { version } = context.extension.packageJSON as { version: string };
   log.info(`MQ Explorer ${version} activated`);
@@ -67,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
     clustersTree: tree,
     globalStateSnapshot: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
     logFolder: context.logUri,
+    listProduceRepeats: () => produce.listRepeats(),
     onDidReportError: registry.onDidReport,
   };
 }

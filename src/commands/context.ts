@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { ConnectionService } from '../connections/connectionService';
 import type { ClusterTreeProvider } from '../explorer/clusterTreeProvider';
 import type { TailPanelManager } from '../webview/tailPanelManager';
+import type { ProduceFeature } from './produce/produceFeature';
 
 /** What command handlers work with; built once in extension.ts. */
 export interface CommandContext {
@@ -10,6 +11,8 @@ export interface CommandContext {
   tails: TailPanelManager;
   log: vscode.LogOutputChannel;
   extensionUri: vscode.Uri;
+  /** Produce-from-files state (diagnostics, per-file targets, repeats); absent only in bare test contexts. */
+  produce?: ProduceFeature;
 }
 
 /** Reads a plain-object argument (from tests, other extensions, or keybindings) without trusting it. */

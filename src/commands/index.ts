@@ -8,6 +8,7 @@ import { removeCluster } from './cluster/removeCluster';
 import type { CommandRegistry } from './commandRegistry';
 import type { CommandContext } from './context';
 import { produceFromEditor } from './produceFromEditor';
+import { ProduceCommandIds, registerProduceCommands } from './produce/registerProduceCommands';
 import { startLocalKafka } from './startLocalKafka';
 import { tailTopic } from './tailTopic';
 import { createTopic } from './topic/createTopic';
@@ -26,6 +27,7 @@ export const CommandIds = {
   startLocalKafka: 'mqExplorer.startLocalKafka',
   showLogs: 'mqExplorer.showLogs',
   ...NodeCommandIds,
+  ...ProduceCommandIds,
 } as const;
 
 /** Wires each command to its handler through the one wrapper. */
@@ -38,7 +40,8 @@ export function registerCommands(registry: CommandRegistry, ctx: CommandContext)
   registry.register(CommandIds.refresh, (arg) => ctx.tree.refresh(arg instanceof ExplorerNode ? arg : undefined));
   registerNodeCommands(registry, ctx);
   registry.register(CommandIds.createTopic, (arg) => createTopic(ctx, arg));
-  registry.register(CommandIds.produceFromEditor, (arg) => produceFromEditor(ctx, arg));
+  registry.register(CommandIds.produceFromEditor, (arg) => produceFromEditor(ctx, arg, ctx.produce));
+  registerProduceCommands(registry, ctx);
   registry.register(CommandIds.tailTopic, (arg) => tailTopic(ctx, arg));
   registry.register(CommandIds.startLocalKafka, () => startLocalKafka(ctx));
   registry.register(CommandIds.showLogs, () => ctx.log.show(true));

@@ -1,0 +1,260 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ProduceOptions, ProduceResult } from '../../core/brokerClient';
+import type { ClusterEntry } from '../../connections/connectionService';
+import { keyPartitioner } from '../../kafka/partitioner';
+import { type ContractValidator, compileContract, findContract } from '../../produce/contracts';
+import { type ProduceSummary, describeSummary, producePipeline } from '../../produce/pipeline';
+import { type ShapeOptions, isIssue, parseText } from '../../produce/shapes';
+import { fileLines, jsonlItems, textLines } from '../../produce/source';
+import { TemplateContext } from '../../produce/templates';
+import type { ProduceShape, SourceIssue, SourceMessage } from '../../produce/types';
+import { UserCancelled } from '../commandRegistry';
+import type { CommandContext } from '../context';
+import type { ProduceFeature } from './produceFeature';
+import { readProduceSettings } from './settings';
+
+/** What to produce: the document (or a part of it) and how to read it. */
+export interface ProduceRequest {
+  document: vscode.TextDocument;
+  /** The text to read when it is not the whole document (a selection), with where it starts. */
+  range?: vscode.Range;
+  shape: ProduceShape;
+  /** Only the message that starts on this 0-based line (CodeLens "Produce"). */
+  line?: number;
+  times: number;
+  defaults: ShapeOptions['defaults'];
+  options: ProduceOptions;
+  /** Send the valid messages when some are invalid, without asking. */
+  validOnly: boolean;
+  quiet: boolean;
+}
+
+/** What the command returns: the summary, plus the first message's place (the old single-message result). */
+export type ProduceOutcome = ProduceSummary & Partial<ProduceResult> & { topic: string };
+
+type Item = SourceMessage | SourceIssue;
+
+// Above this many lines a saved JSONL file is streamed from disk instead of from the editor's text.
+const STREAM_FROM_DISK_LINES = 20_000;
+
+/** A fresh pass over the request's messages each call (validation reads once, sending again). */
+function itemSource(request: ProduceRequest, shapeOptions: () => ShapeOptions): () => AsyncIterable<Item> {
+  const { document, range } = request;
+  const only = (items: AsyncIterable<Item>): AsyncIterable<Item> =>
+    request.line === undefined ? items : filterLine(items, request.line);
+  return () => {
+    const options = shapeOptions();
+    const once = (): AsyncIterable<Item> => {
+      if (request.shape === 'jsonl') {
+        const fromDisk =
+          !range && document.uri.scheme === 'file' && !document.isDirty && document.lineCount > STREAM_FROM_DISK_LINES;
+        const lines = fromDisk ? fileLines(document.uri.fsPath) : textLines(document.getText(range), range?.start.line ?? 0);
+        return only(jsonlItems(lines, options));
+      }
+      const origin = range ? { line: range.start.line, column: range.start.character } : undefined;
+      return only(toAsync(parseText(document.getText(range), request.shape, options, origin)));
+    };
+    return repeatTimes(once, request.times);
+  };
+}
+
+async function* toAsync(items: Iterable<Item>): AsyncGenerator<Item> {
+  for (const item of items) {
+    yield await Promise.resolve(item);
+  }
+}
+
+async function* filterLine(items: AsyncIterable<Item>, line: number): AsyncGenerator<Item> {
+  for await (const item of items) {
+    if (item.line === line) {
+      yield item;
+      return;
+    }
+  }
+}
+
+async function* repeatTimes(once: () => AsyncIterable<Item>, times: number): AsyncGenerator<Item> {
+  for (let i = 0; i < times; i++) {
+    yield* once();
+  }
+}
+
+/** The contract for the topic, if a rule matches: the schema file read and compiled. */
+function loadContract(document: vscode.TextDocument, topic: string): ContractValidator | undefined {
+  const rule = findContract(readProduceSettings(document.uri).contracts, topic);
+  if (!rule) {
+    return undefined;
+  }
+  const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
+  const file = path.isAbsolute(rule.schema) || !folder ? rule.schema : path.join(folder.uri.fsPath, rule.schema);
+  let schema: unknown;
+  try {
+    schema = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`The contract for "${topic}" names ${rule.schema}, which cannot be read as JSON: ${(error as Error).message}`);
+  }
+  return compileContract(schema, path.basename(rule.schema));
+}
+
+function contractIssue(item: SourceMessage, validate: ContractValidator): string | undefined {
+  let value = item.parsedValue;
+  if (value === undefined) {
+    try {
+      value = JSON.parse(item.message.value);
+    } catch {
+      return 'Breaks the contract: the value is not JSON';
+    }
+  }
+  return validate(value);
+}
+
+/** Reads every message once, collecting syntax, envelope and contract problems (at most 1000). */
+async function findProblems(items: AsyncIterable<Item>, validate: ContractValidator | undefined, token: vscode.CancellationToken) {
+  const problems: SourceIssue[] = [];
+  let total = 0;
+  for await (const item of items) {
+    if (token.isCancellationRequested) {
+      throw new UserCancelled();
+    }
+    if (isIssue(item)) {
+      problems.push(item);
+    } else {
+      total++;
+      const broken = validate ? contractIssue(item, validate) : undefined;
+      if (broken) {
+        problems.push({ line: item.line, column: item.column, message: broken, kind: 'contract' });
+      }
+    }
+    if (problems.length >= 1000) {
+      break;
+    }
+  }
+  return { problems, total };
+}
+
+/** The topic's partition count; offers to create a missing topic (or says how, when quiet). */
+async function partitionCountOf(ctx: CommandContext, cluster: ClusterEntry, topic: string, quiet: boolean): Promise<number> {
+  const topics = await ctx.connections.getClient(cluster.id).listTopics();
+  const found = topics.find((t) => t.name === topic);
+  if (found) {
+    return found.partitionCount;
+  }
+  const question = `Topic "${topic}" does not exist on ${cluster.name}.`;
+  if (quiet) {
+    throw new Error(`${question} Create it first (MQ Explorer: Create Topic).`);
+  }
+  const choice = await vscode.window.showWarningMessage(question, { modal: true }, 'Create Topic…');
+  if (choice !== 'Create Topic…') {
+    throw new UserCancelled();
+  }
+  const created = await vscode.commands.executeCommand<{ partitions: number } | undefined>('mqExplorer.createTopic', {
+    clusterId: cluster.id,
+    name: topic,
+  });
+  if (!created) {
+    throw new UserCancelled();
+  }
+  return created.partitions;
+}
+
+function isPerMessageError(error: unknown): boolean {
+  return /larger than|CORRUPT|INVALID_RECORD|too large/i.test(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Runs one produce: checks the topic, validates (syntax, envelope, contract) and shows problems at
+ * their lines, then sends in batches with progress and cancellation, and reports exact counts.
+ */
+export async function runProduce(
+  ctx: CommandContext,
+  feature: ProduceFeature,
+  cluster: ClusterEntry,
+  topic: string,
+  request: ProduceRequest,
+): Promise<ProduceOutcome> {
+  const settings = readProduceSettings(request.document.uri);
+  const templates = settings.templates ? new TemplateContext() : undefined;
+  const shapeOptions = (): ShapeOptions => ({ envelope: settings.envelope, templates, defaults: request.defaults });
+  const items = itemSource(request, shapeOptions);
+  const partitions = await partitionCountOf(ctx, cluster, topic, request.quiet);
+  const validate = loadContract(request.document, topic);
+  const client = ctx.connections.getClient(cluster.id);
+
+  const summary = await vscode.window.withProgress(
+    {
+      location: request.quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
+      title: `Producing to "${topic}" on ${cluster.name}`,
+      cancellable: true,
+    },
+    async (progress, token) => {
+      // Validation reads everything once without templates, so it never consumes `{{seq}}` numbers.
+      const check = itemSource(request, () => ({ ...shapeOptions(), templates: undefined }));
+      const { problems, total } = await findProblems(check(), validate, token);
+      feature.showIssues(request.document.uri, problems);
+      if (problems.length > 0) {
+        const first = problems[0];
+        const where = `line ${first.line + 1}, column ${first.column + 1}: ${first.message}`;
+        const valid = Math.max(0, total - problems.filter((p) => p.kind === 'contract').length);
+        if (valid === 0 || (!request.validOnly && request.quiet)) {
+          throw new Error(`${problems.length} problem${problems.length === 1 ? '' : 's'} found, nothing was sent. First at ${where}`);
+        }
+        if (!request.validOnly) {
+          const choice = await vscode.window.showWarningMessage(
+            `${problems.length} message${problems.length === 1 ? ' is' : 's are'} invalid (first at ${where}). Nothing was sent.`,
+            { modal: true },
+            'Send Valid Only',
+          );
+          if (choice !== 'Send Valid Only') {
+            throw new UserCancelled();
+          }
+        }
+      }
+      let reported = 0;
+      const expected = total; // every repetition included
+      return producePipeline(items(), topic, (messages) => client.produce(topic, messages, request.options), {
+        batchSize: settings.batchSize,
+        maxInFlight: request.options.idempotent ? 1 : settings.maxInFlight,
+        partitionCount: partitions,
+        partitionForKey: keyPartitioner(partitions),
+        isCancelled: () => token.isCancellationRequested,
+        reject: validate ? (item) => contractIssue(item, validate) : undefined,
+        isPerMessageError,
+        onProgress: ({ sent, failed }) => {
+          const done = sent + failed;
+          const increment = expected > 0 ? ((done - reported) / expected) * 100 : undefined;
+          reported = done;
+          progress.report({ message: `${sent} sent${failed > 0 ? `, ${failed} failed` : ''}`, increment });
+        },
+      });
+    },
+  );
+  feature.showIssues(request.document.uri, summary.failures);
+  await feature.remember(request.document.uri, cluster.id, topic);
+  const text = describeSummary(topic, summary);
+  ctx.log.info(`${text}${summary.failures.length > 1 ? ` Failures: ${summary.failures.map((f) => `line ${f.line + 1}: ${f.reason}`).join('; ')}` : ''}`);
+  if (!request.quiet) {
+    void showSummary(ctx, cluster, topic, summary, text);
+  }
+  return { ...summary, ...(summary.first ?? {}), topic };
+}
+
+async function showSummary(ctx: CommandContext, cluster: ClusterEntry, topic: string, summary: ProduceSummary, text: string): Promise<void> {
+  const actions = summary.ranges.length > 0 ? ['Show in Tail'] : [];
+  if (summary.failures.length > 0) {
+    actions.push('Show Log');
+  }
+  const show = summary.failed > 0 || summary.cancelled ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const choice = await show(text, ...actions);
+  if (choice === 'Show in Tail') {
+    await ctx.tails.open(cluster, { topics: [topic], fromBeginning: false, startOffsets: tailStart(summary) });
+  } else if (choice === 'Show Log') {
+    ctx.log.show(true);
+  }
+}
+
+/** Tail start positions: the first produced offset of each partition written. */
+export function tailStart(summary: ProduceSummary): { partition: number; offset: string }[] {
+  return summary.ranges.map((r) => ({ partition: r.partition, offset: r.first }));
+}

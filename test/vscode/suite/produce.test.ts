@@ -1,0 +1,135 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import * as vscode from 'vscode';
+import type { ProduceOutcome } from '../../../src/commands/produce/runProduce';
+import type { ClusterEntry } from '../../../src/connections/connectionService';
+import type { MqExplorerApi } from '../../../src/extension';
+import { kcatConsume } from '../../harness/kcat';
+import { waitUntil } from '../../harness/util';
+import { activateApi, bootstrapServers, nextReportedError, uniqueName } from './helpers';
+
+/** Producing from files with the real commands, CodeLens and diagnostics, against a real broker. */
+describe('produce from files (in the extension host)', function () {
+  let api: MqExplorerApi;
+  let cluster: ClusterEntry;
+  let admin: ReturnType<Kafka['admin']>;
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqx-produce-'));
+
+  before(async function () {
+    api = await activateApi();
+    cluster = (await vscode.commands.executeCommand<ClusterEntry>('mqExplorer.addCluster', {
+      name: uniqueName('produce-cluster'),
+      bootstrapServers: bootstrapServers(),
+    }))!;
+    admin = new Kafka({ brokers: bootstrapServers().split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('mqExplorer.produce').update('contracts', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await admin?.disconnect();
+    fs.rmSync(tempDir, { recursive: true, force: true });
+  });
+
+  async function topic(label: string, partitions = 1): Promise<string> {
+    const name = uniqueName(label);
+    await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true });
+    return name;
+  }
+
+  async function openFile(name: string, content: string): Promise<vscode.TextEditor> {
+    const file = path.join(tempDir, name);
+    fs.writeFileSync(file, content);
+    return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+  }
+
+  it('sends a JSONL file with envelopes: one message per line, keys and headers from the file', async () => {
+    const t = await topic('jsonl');
+    await openFile('orders.jsonl', '{"key": "a", "value": {"n": 1}, "headers": {"h": "1"}}\n\n{"key": "b", "value": {"n": 2}}\n');
+    const outcome = await vscode.commands.executeCommand<ProduceOutcome>('mqExplorer.produceFromEditor', { clusterId: cluster.id, topic: t, quiet: true });
+    assert.deepEqual([outcome.sent, outcome.failed, outcome.partition, outcome.offset], [2, 0, 0, '0']);
+    const records = await kcatConsume(bootstrapServers(), t, { count: 2 });
+    assert.deepEqual(records.map((r) => [r.key, r.value, r.headers]), [['a', '{"n":1}', { h: '1' }], ['b', '{"n":2}', {}]]);
+  });
+
+  it('shows CodeLens above each message and "Produce" sends only that line', async () => {
+    const t = await topic('lens');
+    const editor = await openFile('lens.jsonl', '// @topic ignored-here\n{"value": "first"}\n{"value": "second"}\n');
+    const lenses = await waitUntil(
+      async () => {
+        const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+        return found && found.length >= 4 ? found : undefined;
+      },
+      { timeoutMs: 10_000, what: 'produce CodeLens' },
+    );
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.ok(titles.some((title) => title.startsWith('$(send) Produce all → ignored-here')), titles.join(' | '));
+    const perLine = lenses.filter((l) => l.command?.title === 'Produce').map((l) => l.range.start.line);
+    assert.deepEqual(perLine, [1, 2]);
+    const second = lenses.find((l) => l.command?.title === 'Produce' && l.range.start.line === 2)!;
+    const [arg] = second.command!.arguments as [Record<string, unknown>];
+    await vscode.commands.executeCommand(second.command!.command, { ...arg, clusterId: cluster.id, topic: t, quiet: true });
+    const records = await kcatConsume(bootstrapServers(), t, { count: 2 });
+    assert.deepEqual(records.map((r) => r.value), ['second']);
+  });
+
+  it('reports a contract violation as a diagnostic at its line and sends nothing; "valid only" sends the rest', async () => {
+    const t = await topic('contract');
+    const schema = path.join(tempDir, 'order.schema.json');
+    fs.writeFileSync(schema, JSON.stringify({ type: 'object', required: ['id'], properties: { id: { type: 'integer' } } }));
+    await vscode.workspace
+      .getConfiguration('mqExplorer.produce')
+      .update('contracts', [{ topic: t, schema }], vscode.ConfigurationTarget.Global);
+    const editor = await openFile('contract.jsonl', '{"id": 1}\n{"id": "two"}\n{"id": 3}\n');
+    const reported = nextReportedError(api);
+    await vscode.commands.executeCommand('mqExplorer.produceFromEditor', { clusterId: cluster.id, topic: t, quiet: true });
+    assert.match((await reported).message, /1 problem found, nothing was sent\. First at line 2, column 1: Breaks the contract order\.schema\.json: \/id must be integer/);
+    const diagnostics = vscode.languages.getDiagnostics(editor.document.uri);
+    assert.deepEqual(diagnostics.map((d) => d.range.start.line), [1]);
+    assert.equal((await admin.fetchTopicOffsets(t))[0].high, '0');
+
+    const outcome = await vscode.commands.executeCommand<ProduceOutcome>('mqExplorer.produceFromEditor', {
+      clusterId: cluster.id,
+      topic: t,
+      quiet: true,
+      validOnly: true,
+    });
+    assert.deepEqual([outcome.sent, outcome.failed, outcome.failures[0]?.line], [2, 1, 1]);
+    const records = await kcatConsume(bootstrapServers(), t, { count: 3 });
+    assert.deepEqual(records.map((r) => r.value), ['{"id": 1}', '{"id": 3}']);
+  });
+
+  it('reports malformed JSON with line and column, and a missing topic with what to do', async () => {
+    await openFile('broken.json', '{\n  "a": 1,\n  "b": ]\n}');
+    let reported = nextReportedError(api);
+    await vscode.commands.executeCommand('mqExplorer.produceFromEditor', { clusterId: cluster.id, topic: await topic('broken'), quiet: true });
+    assert.match((await reported).message, /First at line 3, column 8: Malformed JSON/);
+
+    await openFile('fine.json', '{"a": 1}');
+    const missing = uniqueName('missing');
+    reported = nextReportedError(api);
+    await vscode.commands.executeCommand('mqExplorer.produceFromEditor', { clusterId: cluster.id, topic: missing, quiet: true });
+    assert.match((await reported).message, new RegExp(`Topic "${missing}" does not exist on .*Create it first`));
+  });
+
+  it('Produce N Times with templates sends distinct values; Produce Every T Seconds runs until stopped', async () => {
+    const t = await topic('repeat');
+    await openFile('template.kafka.json', '{"key": "{{uuid}}", "value": {"n": "{{seq}}", "email": "{{email}}"}}');
+    const outcome = await vscode.commands.executeCommand<ProduceOutcome>('mqExplorer.produceTimes', { clusterId: cluster.id, topic: t, quiet: true, times: 5 });
+    assert.equal(outcome.sent, 5);
+    const records = await kcatConsume(bootstrapServers(), t, { count: 5 });
+    assert.deepEqual(records.map((r) => (JSON.parse(r.value!) as { n: number }).n), [1, 2, 3, 4, 5]);
+    assert.equal(new Set(records.map((r) => r.key)).size, 5);
+
+    const id = await vscode.commands.executeCommand<string>('mqExplorer.produceEvery', { clusterId: cluster.id, topic: t, seconds: 0.2 });
+    await waitUntil(() => (api.listProduceRepeats().find((r) => r.id === id)?.sent ?? 0) >= 3, { timeoutMs: 20_000, what: 'three repeated sends' });
+    await vscode.commands.executeCommand('mqExplorer.stopProducing', { id });
+    assert.equal(api.listProduceRepeats().some((r) => r.id === id), false);
+    const offsets = await admin.fetchTopicOffsets(t);
+    assert.ok(Number(offsets[0].high) >= 8, `high watermark ${offsets[0].high}`);
+  });
+});
