@@ -22,12 +22,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/kafka/**/*.ts', 'src/docker/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/kafka/**/*.ts', 'src/docker/**/*.ts', 'src/localKafka/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', noVscode] },
   },
   {
     // Services never reach up into the UI layers.
-    files: ['src/connections/**/*.ts', 'src/core/**/*.ts', 'src/kafka/**/*.ts', 'src/docker/**/*.ts'],
+    files: ['src/connections/**/*.ts', 'src/core/**/*.ts', 'src/kafka/**/*.ts', 'src/docker/**/*.ts', 'src/localKafka/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -40,7 +40,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/kafka/**/*.ts', 'src/docker/**/*.ts', 'src/produce/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/kafka/**/*.ts', 'src/docker/**/*.ts', 'src/localKafka/**/*.ts', 'src/produce/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

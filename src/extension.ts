@@ -7,6 +7,8 @@ import { AutoRefresh } from './explorer/autoRefresh';
 import { ClusterStatusBar } from './explorer/clusterStatusBar';
 import { ClusterTreeProvider } from './explorer/clusterTreeProvider';
 import { KafkaClusterClient } from './kafka/kafkaClient';
+import { LocalKafkaService } from './local/localKafkaService';
+import { LocalTreeProvider } from './local/localTreeProvider';
 import type { TailPanelSnapshot } from './webview/tailPanel';
 import { TailPanelManager } from './webview/tailPanelManager';
 import { ProduceFeature } from './commands/produce/produceFeature';
@@ -28,6 +30,7 @@ export interface MqExplorerApi {
 }
 
 let connections: ConnectionService | undefined;
+let localKafka: LocalKafkaService | undefined;
 
 /** Wiring only: build the services, register the view and commands, push every disposable. */
 export function activate(context: vscode.ExtensionContext): MqExplorerApi {
@@ -55,6 +58,12 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
   context.subscriptions.push(tree, treeView);
   context.subscriptions.push(new ClusterStatusBar(connections, tree, treeView), new AutoRefresh(tree, treeView));
 
+  const local = new LocalKafkaService(connections, log, context.extensionUri, context.globalStorageUri);
+  localKafka = local;
+  context.subscriptions.push(local);
+  const localTree = new LocalTreeProvider(local);
+  context.subscriptions.push(localTree, vscode.window.createTreeView('mqExplorer.local', { treeDataProvider: localTree }));
+
   const tails = new TailPanelManager(connections, log, context.extensionUri);
   context.subscriptions.push(tails);
 
@@ -62,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
   context.subscriptions.push(registry);
   const produce = new ProduceFeature(context.workspaceState, CommandIds.stopProducing);
   context.subscriptions.push(produce);
-  const ctx: CommandContext = { connections, tree, tails, log, extensionUri: context.extensionUri, produce };
+  const ctx: CommandContext = { connections, tree, tails, log, extensionUri: context.extensionUri, produce, local };
   registerCommands(registry, ctx);
   context.subscriptions.push(registerProduceCodeLens(produce));
 
@@ -81,6 +90,9 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
 
 /** Closes every broker connection before the host goes away (disposables alone would not be awaited). */
 export async function deactivate(): Promise<void> {
+  // The Java broker is a child process: it must stop with VS Code, and stopping takes a moment.
+  await localKafka?.stopJavaBroker();
+  localKafka = undefined;
   await connections?.closeAll();
   connections = undefined;
 }

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ConnectionService } from '../connections/connectionService';
+import type { LocalKafkaService } from '../local/localKafkaService';
 import type { ClusterTreeProvider } from '../explorer/clusterTreeProvider';
 import type { TailPanelManager } from '../webview/tailPanelManager';
 import type { ProduceFeature } from './produce/produceFeature';
@@ -13,6 +14,8 @@ export interface CommandContext {
   extensionUri: vscode.Uri;
   /** Produce-from-files state (diagnostics, per-file targets, repeats); absent only in bare test contexts. */
   produce?: ProduceFeature;
+  /** The local Kafka (Docker stack and Java broker); absent only in bare test contexts. */
+  local?: LocalKafkaService;
 }
 
 /** Reads a plain-object argument (from tests, other extensions, or keybindings) without trusting it. */

@@ -7,6 +7,7 @@ import { NodeCommandIds, registerNodeCommands } from './explorer/nodeCommands';
 import { removeCluster } from './cluster/removeCluster';
 import type { CommandRegistry } from './commandRegistry';
 import type { CommandContext } from './context';
+import { LocalCommandIds, registerLocalCommands } from './local/registerLocalCommands';
 import { produceFromEditor } from './produceFromEditor';
 import { ProduceCommandIds, registerProduceCommands } from './produce/registerProduceCommands';
 import { startLocalKafka } from './startLocalKafka';
@@ -28,6 +29,7 @@ export const CommandIds = {
   showLogs: 'mqExplorer.showLogs',
   ...NodeCommandIds,
   ...ProduceCommandIds,
+  ...LocalCommandIds,
 } as const;
 
 /** Wires each command to its handler through the one wrapper. */
@@ -44,5 +46,6 @@ export function registerCommands(registry: CommandRegistry, ctx: CommandContext)
   registerProduceCommands(registry, ctx);
   registry.register(CommandIds.tailTopic, (arg) => tailTopic(ctx, arg));
   registry.register(CommandIds.startLocalKafka, () => startLocalKafka(ctx));
+  registerLocalCommands(registry, ctx);
   registry.register(CommandIds.showLogs, () => ctx.log.show(true));
 }

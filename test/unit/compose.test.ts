@@ -90,4 +90,24 @@ describe('bundled docker-compose.yaml', () => {
     assert.match(config, /published: 19092|19092:9092/);
     assert.match(config, /kafka-data:\/var\/lib\/kafka\/data/);
   });
+
+  it('takes the image tag, default partitions and auto-create from the environment (settings), with defaults', function () {
+    if (!parser) {
+      this.skip();
+    }
+    const [command, ...sub] = parser;
+    const run = (env: Record<string, string>): string =>
+      execFileSync(command, [...sub, '-f', path.join(repoRoot, 'docker-compose.yaml'), '-p', 'mqx', 'config'], {
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      });
+    const custom = run({ MQX_KAFKA_IMAGE_TAG: '3.9.1', MQX_KAFKA_PARTITIONS: '6', MQX_KAFKA_AUTO_CREATE: 'true' });
+    assert.match(custom, /image: apache\/kafka:3\.9\.1/);
+    assert.match(custom, /KAFKA_NUM_PARTITIONS: '?6'?/);
+    assert.match(custom, /KAFKA_AUTO_CREATE_TOPICS_ENABLE: '?"?true/);
+    const defaults = run({});
+    assert.match(defaults, /image: apache\/kafka:4\.1\.1/);
+    assert.match(defaults, /KAFKA_NUM_PARTITIONS: '?3'?/);
+    assert.match(defaults, /KAFKA_AUTO_CREATE_TOPICS_ENABLE: '?"?false/);
+  });
 });
