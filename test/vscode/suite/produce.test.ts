@@ -73,7 +73,8 @@ describe('produce from files (in the extension host)', function () {
     const second = lenses.find((l) => l.command?.title === 'Produce' && l.range.start.line === 2)!;
     const [arg] = second.command!.arguments as [Record<string, unknown>];
     await vscode.commands.executeCommand(second.command!.command, { ...arg, clusterId: cluster.id, topic: t, quiet: true });
-    const records = await kcatConsume(bootstrapServers(), t, { count: 2 });
+    // Everything the topic holds (-e): only the one line.
+    const records = await kcatConsume(bootstrapServers(), t, { count: 2, exitAtEnd: true });
     assert.deepEqual(records.map((r) => r.value), ['second']);
   });
 
@@ -99,7 +100,7 @@ describe('produce from files (in the extension host)', function () {
       validOnly: true,
     });
     assert.deepEqual([outcome.sent, outcome.failed, outcome.failures[0]?.line], [2, 1, 1]);
-    const records = await kcatConsume(bootstrapServers(), t, { count: 3 });
+    const records = await kcatConsume(bootstrapServers(), t, { count: 3, exitAtEnd: true });
     assert.deepEqual(records.map((r) => r.value), ['{"id": 1}', '{"id": 3}']);
   });
 
