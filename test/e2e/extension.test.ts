@@ -66,6 +66,7 @@ describe('MQ Explorer installed from the VSIX (code-server + Chromium)', functio
     await runCommand(page, 'MQ Explorer: Add Cluster…');
     await answerQuickInput(page, bootstrap);
     await answerQuickInput(page, clusterName);
+    await answerQuickInput(page, 'mq-explorer-e2e');
     await pickQuickItem(page, 'No authentication');
     await pickQuickItem(page, 'No TLS');
     // The connection is tested before the cluster is saved.

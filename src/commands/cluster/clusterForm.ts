@@ -46,11 +46,18 @@ export async function runClusterForm(options: ClusterFormOptions): Promise<Clust
         !text.trim() ? 'Enter a name.' : options.takenNames.has(text.trim()) ? 'A cluster with this name exists.' : undefined,
     })
   ).trim();
+  const clientId = (
+    await input(options.title, step(2, 'client id'), {
+      prompt: 'The client id brokers see in their logs and quotas (optional; default "mq-explorer")',
+      value: initial?.clientId ?? '',
+      validateInput: (text) => (/^[\w.-]*$/.test(text.trim()) ? undefined : 'Use letters, digits, ".", "_" and "-".'),
+    })
+  ).trim();
   const secrets: ClusterSecrets = {};
   const sasl = await askSasl(options, secrets);
   const tls = await askTls(options, secrets);
   return {
-    input: { name, bootstrapServers, ...(initial?.clientId ? { clientId: initial.clientId } : {}), ...(sasl ? { sasl } : {}), ...(tls ? { tls } : {}) },
+    input: { name, bootstrapServers, ...(clientId ? { clientId } : {}), ...(sasl ? { sasl } : {}), ...(tls ? { tls } : {}) },
     secrets,
   };
 }
