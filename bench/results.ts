@@ -8,7 +8,7 @@ export interface BenchEntry {
   project: number;
   reference: number;
   unit: string;
-  /** project / reference for rates (higher is better). */
+  /** Ours relative to the reference, above 1 = better than kcat: project / reference for rates, reference / project for times. */
   ratio: number;
   details?: Record<string, unknown>;
 }
