@@ -47,6 +47,14 @@ async function createTopics(bootstrap: string): Promise<void> {
       const names = Array.from({ length: Math.min(500, TOPICS - start) }, (_, i) => `bench-list-${String(start + i).padStart(5, '0')}`);
       await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: false, timeout: 120_000 });
     }
+    // The controller accepts creations before the broker has made every log: wait until all are listed.
+    const deadline = Date.now() + 300_000;
+    while ((await admin.listTopics()).filter((t) => t.startsWith('bench-list-')).length < TOPICS) {
+      if (Date.now() > deadline) {
+        throw new Error(`fewer than ${TOPICS} topics were listed after 5 minutes`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   } finally {
     await admin.disconnect();
   }
