@@ -1,4 +1,5 @@
 import { ExplorerNode } from '../explorer/nodes';
+import { AdminCommandIds, registerAdminCommands } from './admin/registerAdminCommands';
 import { addCluster } from './cluster/addCluster';
 import { editCluster } from './cluster/editCluster';
 import { exportClusters } from './cluster/exportClusters';
@@ -28,6 +29,7 @@ export const CommandIds = {
   startLocalKafka: 'mqExplorer.startLocalKafka',
   showLogs: 'mqExplorer.showLogs',
   ...NodeCommandIds,
+  ...AdminCommandIds,
   ...ProduceCommandIds,
   ...LocalCommandIds,
 } as const;
@@ -41,6 +43,7 @@ export function registerCommands(registry: CommandRegistry, ctx: CommandContext)
   registry.register(CommandIds.importClusters, (arg) => importClusters(ctx, arg));
   registry.register(CommandIds.refresh, (arg) => ctx.tree.refresh(arg instanceof ExplorerNode ? arg : undefined));
   registerNodeCommands(registry, ctx);
+  registerAdminCommands(registry, ctx);
   registry.register(CommandIds.createTopic, (arg) => createTopic(ctx, arg));
   registry.register(CommandIds.produceFromEditor, (arg) => produceFromEditor(ctx, arg, ctx.produce));
   registerProduceCommands(registry, ctx);

@@ -8,6 +8,7 @@ export interface ClusterInput {
   clientId?: string;
   sasl?: SaslSettings;
   tls?: TlsSettings;
+  readOnly?: boolean;
 }
 
 export const SASL_MECHANISMS: readonly SaslMechanism[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
@@ -96,6 +97,7 @@ export function parseClusterExport(text: string): ClusterInput[] {
       ...(c.clientId ? { clientId: c.clientId } : {}),
       ...(c.sasl ? { sasl: { mechanism: c.sasl.mechanism, username: c.sasl.username } } : {}),
       ...(c.tls ? { tls: { ...c.tls } } : {}),
+      ...(c.readOnly === true ? { readOnly: true } : {}),
     };
   });
 }

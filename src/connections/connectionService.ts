@@ -5,6 +5,7 @@ import type { ClusterDescription } from '../core/clusterModel';
 import { DisposableStore } from '../core/lifecycle';
 import { parseBootstrapServers } from './bootstrap';
 import type { ClusterExport, ClusterInput } from './clusterInput';
+import { readOnlyClient } from './readOnlyClient';
 
 /** Builds the client for one cluster; secrets are read only when it connects. */
 export type BrokerClientFactory = (
@@ -28,6 +29,7 @@ const SETTINGS_KEY = 'mqExplorer.clusters';
 interface SettingsCluster {
   name?: unknown;
   bootstrapServers?: unknown;
+  readOnly?: unknown;
 }
 
 /**
@@ -108,6 +110,29 @@ export class ConnectionService extends DisposableStore {
     return entry;
   }
 
+  /** Turns read-only mode of a UI-added cluster on or off (its client is replaced). */
+  async setReadOnly(id: string, readOnly: boolean): Promise<ClusterEntry> {
+    const cluster = this.getCluster(id);
+    if (!cluster) {
+      throw new Error('That cluster no longer exists.');
+    }
+    if (cluster.source === 'settings') {
+      throw new Error(`"${cluster.name}" is declared in the setting ${SETTINGS_KEY}; set "readOnly" there.`);
+    }
+    const updated: ClusterEntry = { ...cluster, readOnly: readOnly || undefined };
+    if (!readOnly) {
+      delete updated.readOnly;
+    }
+    await this.memento.update(
+      STORAGE_KEY,
+      this.userClusters().map((c) => (c.id === id ? updated : c)),
+    );
+    await this.closeClient(id);
+    this.logger.info(`Cluster "${cluster.name}" is ${readOnly ? 'now read-only' : 'writable again'}`);
+    this.changed.fire();
+    return updated;
+  }
+
   /**
    * Connects with a throwaway client (never the shared one) and describes the cluster. With
    * `storedOf`, secrets not given are taken from that cluster's stored ones (Edit keeps a password).
@@ -138,6 +163,7 @@ export class ConnectionService extends DisposableStore {
         ...(c.clientId ? { clientId: c.clientId } : {}),
         ...(c.sasl ? { sasl: { ...c.sasl } } : {}),
         ...(c.tls ? { tls: { ...c.tls } } : {}),
+        ...(c.readOnly ? { readOnly: true } : {}),
       })),
     };
   }
@@ -171,7 +197,8 @@ export class ConnectionService extends DisposableStore {
     if (!cluster) {
       throw new Error('That cluster no longer exists.');
     }
-    const client = this.createClient(cluster, this.logger, () => this.readSecrets(id));
+    const created = this.createClient(cluster, this.logger, () => this.readSecrets(id));
+    const client = cluster.readOnly ? readOnlyClient(created, cluster) : created;
     this.clients.set(id, client);
     return client;
   }
@@ -196,9 +223,11 @@ export class ConnectionService extends DisposableStore {
 
   /** A settings edit may change a declared cluster's servers: its old client must not be reused. */
   private dropStaleClients(): void {
-    const current = new Map(this.listClusters().map((c) => [c.id, c.bootstrapServers.join(',')]));
+    // A change of servers or of read-only mode must not keep the old client.
+    const current = new Map(this.listClusters().map((c) => [c.id, `${c.bootstrapServers.join(',')}${c.readOnly ? ':ro' : ''}`]));
     for (const [id, client] of this.clients) {
-      if (current.get(id) !== client.definition.bootstrapServers.join(',')) {
+      const { bootstrapServers, readOnly } = client.definition;
+      if (current.get(id) !== `${bootstrapServers.join(',')}${readOnly ? ':ro' : ''}`) {
         void this.closeClient(id);
       }
     }
@@ -224,6 +253,7 @@ export class ConnectionService extends DisposableStore {
       ...(input.clientId?.trim() ? { clientId: input.clientId.trim() } : {}),
       ...(input.sasl ? { sasl: { mechanism: input.sasl.mechanism, username: input.sasl.username } } : {}),
       ...(input.tls ? { tls: { ...input.tls } } : {}),
+      ...(input.readOnly ? { readOnly: true } : {}),
       source: 'user',
     };
   }
@@ -272,6 +302,7 @@ export class ConnectionService extends DisposableStore {
         name: item.name,
         kind: 'kafka',
         bootstrapServers: parsed.servers,
+        ...(item.readOnly === true ? { readOnly: true } : {}),
         source: 'settings',
       });
     }

@@ -8,6 +8,8 @@ import type {
   ConfigEntry,
   ConsumerGroupDescription,
   ConsumerGroupSummary,
+  OffsetResetPlan,
+  OffsetResetTarget,
   TopicDescription,
 } from './clusterModel';
 
@@ -61,6 +63,8 @@ export interface ClusterDefinition {
   clientId?: string;
   sasl?: SaslSettings;
   tls?: TlsSettings;
+  /** Every write (create, delete, config, purge, reset, produce) is refused. */
+  readOnly?: boolean;
 }
 
 /** Secrets a client asks for when it connects; read from SecretStorage by the connection service. */
@@ -80,6 +84,8 @@ export interface CreateTopicRequest {
   name: string;
   partitions: number;
   replicationFactor: number;
+  /** Topic config overrides, e.g. { 'retention.ms': '3600000' }. */
+  configs?: Record<string, string>;
 }
 
 export interface OutgoingMessage {
@@ -150,6 +156,15 @@ export interface BrokerClient {
   describeTopicConfigs(name: string): Promise<ConfigEntry[]>;
   listConsumerGroups(): Promise<ConsumerGroupSummary[]>;
   describeConsumerGroup(groupId: string): Promise<ConsumerGroupDescription>;
+  deleteTopics(names: string[]): Promise<void>;
+  addPartitions(topic: string, count: number): Promise<void>;
+  /** Sets one topic config, or resets it to the inherited value when `value` is undefined. */
+  setTopicConfig(topic: string, name: string, value: string | undefined): Promise<void>;
+  /** Deletes records before the given offsets, or everything when no partitions are given. */
+  purgeTopic(topic: string, partitions?: { partition: number; offset: string }[]): Promise<void>;
+  deleteConsumerGroup(groupId: string): Promise<void>;
+  planOffsetReset(groupId: string, topic: string, target: OffsetResetTarget, partitions?: number[]): Promise<OffsetResetPlan>;
+  applyOffsetReset(plan: OffsetResetPlan): Promise<void>;
   createTopic(request: CreateTopicRequest): Promise<void>;
   produce(topic: string, messages: OutgoingMessage[], options?: ProduceOptions): Promise<ProduceResult[]>;
   startTail(options: TailOptions, listener: TailListener): Promise<TailSession>;

@@ -81,3 +81,26 @@ export interface ConsumerGroupDescription extends ConsumerGroupSummary {
   members: GroupMember[];
   offsets: PartitionLag[];
 }
+
+/** Where to move a group's committed offsets. */
+export type OffsetResetTarget =
+  | { kind: 'earliest' }
+  | { kind: 'latest' }
+  | { kind: 'timestamp'; timestamp: number }
+  | { kind: 'offset'; offset: string };
+
+/** The preview of an offset reset, one row per partition. */
+export interface OffsetResetPlan {
+  groupId: string;
+  topic: string;
+  target: OffsetResetTarget;
+  rows: {
+    partition: number;
+    /** Committed offset now, '-1' when none. */
+    current: string;
+    next: string;
+    /** null when nothing was committed. */
+    lagBefore: string | null;
+    lagAfter: string;
+  }[];
+}

@@ -1,7 +1,14 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../core/lifecycle';
 import type { ClusterEntry, ConnectionService } from '../connections/connectionService';
-import { type ClusterConnectionState, ClusterNode, type ExplorerCommandIds, type ExplorerContext, type ExplorerNode } from './nodes';
+import {
+  type ClusterConnectionState,
+  ClusterNode,
+  ClusterScopedNode,
+  type ExplorerCommandIds,
+  type ExplorerContext,
+  type ExplorerNode,
+} from './nodes';
 
 export type { ExplorerCommandIds };
 
@@ -17,6 +24,8 @@ export class ClusterTreeProvider extends DisposableStore implements vscode.TreeD
   /** Fires when a cluster's last load succeeded or failed (for the status bar). */
   readonly onDidChangeClusterState = this.stateChanged.event;
   private readonly filters = new Map<string, string>();
+  /** The node instances last handed to VS Code, by id: refreshing a node needs the same object. */
+  private readonly shown = new Map<string, ExplorerNode>();
   private readonly states = new Map<string, ClusterConnectionState>();
   private readonly context: ExplorerContext;
 
@@ -51,6 +60,14 @@ export class ClusterTreeProvider extends DisposableStore implements vscode.TreeD
     this.changed.fire(node);
   }
 
+  /**
+   * Reloads only the node with this id (e.g. `topics:<clusterId>`, `configs:<clusterId>:<topic>`)
+   * as last shown; the whole tree when it is not shown.
+   */
+  refreshById(id: string): void {
+    this.changed.fire(this.shown.get(id));
+  }
+
   /** The last known connection state of a cluster, if it was loaded. */
   stateOf(clusterId: string): ClusterConnectionState | undefined {
     return this.states.get(clusterId);
@@ -72,14 +89,25 @@ export class ClusterTreeProvider extends DisposableStore implements vscode.TreeD
   }
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
-    return node.toTreeItem();
+    const item = node.toTreeItem();
+    // Menus offer write actions only where contextValue has no '.ro' suffix.
+    if (node instanceof ClusterScopedNode && node.cluster.readOnly && item.contextValue) {
+      item.contextValue = `${item.contextValue}.ro`;
+    }
+    return item;
   }
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    const children = node
+      ? await node.children(this.context)
+      : // An empty root shows the view's welcome content (Add Cluster, Start Local Kafka).
+        this.connections.listClusters().map((cluster) => new ClusterNode(cluster));
     if (!node) {
-      // An empty root shows the view's welcome content (Add Cluster, Start Local Kafka).
-      return this.connections.listClusters().map((cluster) => new ClusterNode(cluster));
+      this.shown.clear();
     }
-    return node.children(this.context);
+    for (const child of children) {
+      this.shown.set(child.id, child);
+    }
+    return children;
   }
 }

@@ -18,10 +18,21 @@ import type {
   ConfigEntry,
   ConsumerGroupDescription,
   ConsumerGroupSummary,
+  OffsetResetPlan,
+  OffsetResetTarget,
   TopicDescription,
 } from '../core/clusterModel';
 import { BrokerOperationError } from '../core/errors';
 import { withTimeout } from '../core/timeout';
+import {
+  addKafkaPartitions,
+  applyKafkaOffsetReset,
+  deleteKafkaGroup,
+  deleteKafkaTopics,
+  planKafkaOffsetReset,
+  purgeKafkaTopic,
+  setKafkaTopicConfig,
+} from './adminOperations';
 import {
   describeKafkaCluster,
   describeKafkaConsumerGroup,
@@ -141,6 +152,42 @@ export class KafkaClusterClient implements BrokerClient {
     );
   }
 
+  deleteTopics(names: string[]): Promise<void> {
+    return this.call(`Deleting ${names.length === 1 ? `topic "${names[0]}"` : `${names.length} topics`}`, async () => {
+      await deleteKafkaTopics(await this.connectedAdmin(), names);
+      // A kafkajs producer keeps refreshing metadata of every topic it ever sent to, and an unknown
+      // topic fails that refresh: start the producers afresh so the next send to any topic works.
+      this.resetProducers();
+    });
+  }
+
+  addPartitions(topic: string, count: number): Promise<void> {
+    return this.call(`Adding partitions to "${topic}"`, async () => addKafkaPartitions(await this.connectedAdmin(), topic, count));
+  }
+
+  setTopicConfig(topic: string, name: string, value: string | undefined): Promise<void> {
+    const operation = value === undefined ? `Resetting ${name} of "${topic}"` : `Setting ${name} of "${topic}"`;
+    return this.call(operation, async () => setKafkaTopicConfig(await this.connectedAdmin(), topic, name, value));
+  }
+
+  purgeTopic(topic: string, partitions?: { partition: number; offset: string }[]): Promise<void> {
+    return this.call(`Purging records of "${topic}"`, async () => purgeKafkaTopic(await this.connectedAdmin(), topic, partitions));
+  }
+
+  deleteConsumerGroup(groupId: string): Promise<void> {
+    return this.call(`Deleting consumer group "${groupId}"`, async () => deleteKafkaGroup(await this.connectedAdmin(), groupId));
+  }
+
+  planOffsetReset(groupId: string, topic: string, target: OffsetResetTarget, partitions?: number[]): Promise<OffsetResetPlan> {
+    return this.call(`Planning an offset reset of "${groupId}"`, async () =>
+      planKafkaOffsetReset(await this.connectedAdmin(), groupId, topic, target, partitions),
+    );
+  }
+
+  applyOffsetReset(plan: OffsetResetPlan): Promise<void> {
+    return this.call(`Resetting offsets of "${plan.groupId}"`, async () => applyKafkaOffsetReset(await this.connectedAdmin(), plan));
+  }
+
   async createTopic(request: CreateTopicRequest): Promise<void> {
     const invalid = validateTopicName(request.name);
     if (invalid) {
@@ -154,10 +201,21 @@ export class KafkaClusterClient implements BrokerClient {
     }
     await this.call(`Creating topic "${request.name}"`, async () => {
       const admin = await this.connectedAdmin();
+      const { brokers } = await admin.describeCluster();
+      if (request.replicationFactor > brokers.length) {
+        throw new BrokerOperationError(
+          `Cannot create topic "${request.name}": replication factor is larger than the number of available brokers (${request.replicationFactor} > ${brokers.length}).`,
+        );
+      }
       // kafkajs' own waitForLeaders can fail on multi-node KRaft while metadata spreads; we poll instead.
       const created = await admin.createTopics({
         topics: [
-          { topic: request.name, numPartitions: request.partitions, replicationFactor: request.replicationFactor },
+          {
+            topic: request.name,
+            numPartitions: request.partitions,
+            replicationFactor: request.replicationFactor,
+            configEntries: Object.entries(request.configs ?? {}).map(([name, value]) => ({ name, value })),
+          },
         ],
         waitForLeaders: false,
       });
@@ -244,12 +302,16 @@ export class KafkaClusterClient implements BrokerClient {
 
   private resetConnections(): void {
     const admin = this.admin;
-    const producer = this.producer;
     this.admin = undefined;
-    this.producer = undefined;
     void admin?.then((a) => a.disconnect()).catch(() => undefined);
-    void producer?.then((p) => p.disconnect()).catch(() => undefined);
-    void this.idempotentProducer?.then((p) => p.disconnect()).catch(() => undefined);
+    this.resetProducers();
+  }
+
+  private resetProducers(): void {
+    for (const producer of [this.producer, this.idempotentProducer]) {
+      void producer?.then((p) => p.disconnect()).catch(() => undefined);
+    }
+    this.producer = undefined;
     this.idempotentProducer = undefined;
   }
 

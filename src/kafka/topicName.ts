@@ -33,3 +33,26 @@ export function findMetricCollision(name: string, existing: readonly string[]): 
   const normalized = name.replace(/\./g, '_');
   return existing.find((other) => other !== name && other.replace(/\./g, '_') === normalized);
 }
+
+/** The common topic configs, with Kafka's defaults, offered when creating a topic. */
+export const COMMON_TOPIC_CONFIGS: Record<string, string> = {
+  'cleanup.policy': 'delete',
+  'retention.ms': '604800000',
+  'retention.bytes': '-1',
+  'max.message.bytes': '1048588',
+  'min.insync.replicas': '1',
+  'compression.type': 'producer',
+};
+
+/** Parses "name=value, name=value"; returns the configs or a sentence saying what is wrong. */
+export function parseConfigList(text: string): Record<string, string> | string {
+  const configs: Record<string, string> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([a-z0-9._-]+)\s*=\s*(.+)$/i.exec(part);
+    if (!match) {
+      return `"${part}" is not name=value.`;
+    }
+    configs[match[1]] = match[2].trim();
+  }
+  return configs;
+}

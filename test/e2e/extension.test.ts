@@ -81,6 +81,7 @@ describe('MQ Explorer installed from the VSIX (code-server + Chromium)', functio
     await answerQuickInput(page, topic);
     await answerQuickInput(page, '3');
     await answerQuickInput(page, '1');
+    await answerQuickInput(page, 'retention.ms=3600000');
     await waitForNotification(page, `Created topic "${topic}"`);
 
     await page.getByRole('treeitem', { name: /^Topics/ }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
@@ -150,6 +151,8 @@ describe('MQ Explorer installed from the VSIX (code-server + Chromium)', functio
     // The accessible name carries the tooltip, which spells out leader, replicas and offsets.
     assert.match(await partition.innerText(), /leader 1 · replicas 1 · ISR 1 · offsets 0–\d+/);
     await expand(page.getByRole('treeitem', { name: /^Configuration/ }));
+    // The override given at creation is listed first.
+    await page.getByRole('treeitem', { name: /^retention\.ms = 3600000/i }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await page.getByRole('treeitem', { name: /^cleanup\.policy/i }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await expand(page.getByRole('treeitem', { name: /^Brokers/ }));
     await page.getByRole('treeitem', { name: /^broker 1/i }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { MAX_TOPIC_NAME_LENGTH, findMetricCollision, validateTopicName } from '../../src/kafka/topicName';
+import { MAX_TOPIC_NAME_LENGTH, findMetricCollision, parseConfigList, validateTopicName } from '../../src/kafka/topicName';
 
 describe('validateTopicName', () => {
   it('accepts the characters Kafka allows', () => {
@@ -31,5 +31,19 @@ describe('findMetricCollision', () => {
 
   it('ignores the same name and unrelated names', () => {
     assert.equal(findMetricCollision('a.b', ['a.b', 'ab', 'a-b']), undefined);
+  });
+});
+
+describe('parseConfigList', () => {
+  it('reads name=value pairs separated by commas', () => {
+    assert.deepEqual(parseConfigList(' cleanup.policy=compact , retention.ms = 86400000 '), {
+      'cleanup.policy': 'compact',
+      'retention.ms': '86400000',
+    });
+    assert.deepEqual(parseConfigList(''), {});
+  });
+
+  it('names the malformed pair', () => {
+    assert.equal(parseConfigList('retention.ms=1, compact'), '"compact" is not name=value.');
   });
 });

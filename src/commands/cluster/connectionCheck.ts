@@ -63,6 +63,7 @@ export function clusterFromArg(arg: unknown): { input: ClusterInput; secrets: Cl
     ...(typeof given.clientId === 'string' ? { clientId: given.clientId } : {}),
     ...(given.sasl ? { sasl: saslRest } : {}),
     ...(given.tls ? { tls: tlsRest } : {}),
+    ...(given.readOnly === true ? { readOnly: true } : {}),
   };
   const problem = validateClusterInput(input, 'The cluster');
   if (problem) {

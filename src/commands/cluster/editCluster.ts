@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ClusterInput } from '../../connections/clusterInput';
 import type { ClusterEntry } from '../../connections/connectionService';
-import type { CommandContext } from '../context';
+import { type CommandContext, objectArg } from '../context';
 import { resolveCluster } from '../pickers';
 import { runClusterForm } from './clusterForm';
 import { askAfterFailure, checkConnection, clusterFromArg } from './connectionCheck';
@@ -18,7 +18,8 @@ export async function editCluster(ctx: CommandContext, arg?: unknown): Promise<C
   }
   const given = clusterFromArg(arg);
   if (given) {
-    return ctx.connections.updateCluster(cluster.id, given.input, Object.keys(given.secrets).length > 0 ? given.secrets : undefined);
+    const input = { ...given.input, readOnly: objectArg(arg).readOnly === undefined ? cluster.readOnly : given.input.readOnly };
+    return ctx.connections.updateCluster(cluster.id, input, Object.keys(given.secrets).length > 0 ? given.secrets : undefined);
   }
   const taken = new Set(ctx.connections.listClusters().filter((c) => c.id !== cluster.id).map((c) => c.name));
   const hasStoredPassword = await ctx.connections.hasSecret(cluster.id, 'password');
@@ -34,7 +35,8 @@ export async function editCluster(ctx: CommandContext, arg?: unknown): Promise<C
     // Test with the password just typed, or the stored one when it was kept.
     const verdict = await checkConnection(ctx, form.input, form.secrets, cluster.id);
     if (verdict.ok || (await askAfterFailure(verdict.message)) === 'save') {
-      const updated = await ctx.connections.updateCluster(cluster.id, form.input, form.secrets);
+      // Read-only mode is switched with its own command; editing keeps it.
+      const updated = await ctx.connections.updateCluster(cluster.id, { ...form.input, readOnly: cluster.readOnly }, form.secrets);
       void vscode.window.showInformationMessage(`Saved "${updated.name}"${verdict.ok ? ' (connected)' : ''}.`);
       return updated;
     }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { findMetricCollision, validateTopicName } from '../../kafka/topicName';
+import { COMMON_TOPIC_CONFIGS, findMetricCollision, parseConfigList, validateTopicName } from '../../kafka/topicName';
 import { UserCancelled } from '../commandRegistry';
 import { type CommandContext, numberField, objectArg, stringField } from '../context';
 import { resolveCluster } from '../pickers';
@@ -21,7 +21,7 @@ export async function createTopic(ctx: CommandContext, arg?: unknown): Promise<C
   const name =
     stringField(given, 'name') ??
     (await ask({
-      title: `Create Topic on ${cluster.name} (1/3): name`,
+      title: `Create Topic on ${cluster.name} (1/4): name`,
       prompt: 'Letters, digits, ".", "_" and "-"; at most 249 characters',
       validateInput: (text) => validateTopicName(text),
     }));
@@ -32,6 +32,7 @@ export async function createTopic(ctx: CommandContext, arg?: unknown): Promise<C
   const partitions = numberField(given, 'partitions') ?? (await askCount('partitions', 2, 1, cluster.name));
   const replicationFactor =
     numberField(given, 'replicationFactor') ?? (await askCount('replication factor', 3, 1, cluster.name));
+  const configs = configsFromArg(given.configs) ?? (given.name === undefined ? await askConfigs(cluster.name) : {});
   const client = ctx.connections.getClient(cluster.id);
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Creating topic "${name}" on ${cluster.name}…` },
@@ -45,11 +46,11 @@ export async function createTopic(ctx: CommandContext, arg?: unknown): Promise<C
           `Cannot create topic "${name}": it collides with the existing topic "${collision}" (Kafka treats "." and "_" alike in metric names).`,
         );
       }
-      await client.createTopic({ name, partitions, replicationFactor });
+      await client.createTopic({ name, partitions, replicationFactor, configs });
     },
   );
   ctx.log.info(`Created topic "${name}" on ${cluster.name} (${partitions} partitions, RF ${replicationFactor})`);
-  ctx.tree.refresh();
+  ctx.tree.refreshById(`topics:${cluster.id}`);
   void vscode.window.showInformationMessage(
     `Created topic "${name}" on ${cluster.name} with ${partitions} partition${partitions === 1 ? '' : 's'}.`,
   );
@@ -66,10 +67,32 @@ async function ask(options: vscode.InputBoxOptions): Promise<string> {
 
 async function askCount(what: string, step: number, fallback: number, clusterName: string): Promise<number> {
   const text = await ask({
-    title: `Create Topic on ${clusterName} (${step}/3): ${what}`,
+    title: `Create Topic on ${clusterName} (${step}/4): ${what}`,
     value: String(fallback),
     validateInput: (value) =>
       /^\d+$/.test(value.trim()) && Number(value) >= 1 ? undefined : `Enter a whole number of at least 1 for the ${what}.`,
   });
   return Number(text);
+}
+
+function configsFromArg(value: unknown): Record<string, string> | undefined {
+  if (typeof value !== 'object' || value === null) {
+    return undefined;
+  }
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+async function askConfigs(clusterName: string): Promise<Record<string, string>> {
+  const defaults = Object.entries(COMMON_TOPIC_CONFIGS).map(([k, v]) => `${k}=${v}`).join(', ');
+  const text = await ask({
+    title: `Create Topic on ${clusterName} (4/4): configs (optional)`,
+    prompt: `name=value pairs separated by commas; empty keeps the broker's defaults (Kafka's: ${defaults})`,
+    placeHolder: 'e.g. cleanup.policy=compact, retention.ms=86400000',
+    validateInput: (v) => {
+      const parsed = parseConfigList(v);
+      return typeof parsed === 'string' ? parsed : undefined;
+    },
+  });
+  const parsed = parseConfigList(text);
+  return typeof parsed === 'string' ? {} : parsed;
 }

@@ -19,14 +19,14 @@ export class ClusterNode extends ClusterScopedNode {
     const { cluster } = this;
     const item = new vscode.TreeItem(cluster.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.description = cluster.bootstrapServers.join(', ');
+    item.description = `${cluster.bootstrapServers.join(', ')}${cluster.readOnly ? ' · read-only' : ''}`;
     const security = [cluster.sasl ? `SASL ${cluster.sasl.mechanism.toUpperCase()} as ${cluster.sasl.username}` : '', cluster.tls ? 'TLS' : '']
       .filter(Boolean)
       .join(', ');
     item.tooltip = [cluster.name, ...cluster.bootstrapServers, security, cluster.source === 'settings' ? '(declared in settings)' : '']
       .filter(Boolean)
       .join('\n');
-    item.iconPath = new vscode.ThemeIcon('server-environment');
+    item.iconPath = new vscode.ThemeIcon(cluster.readOnly ? 'lock' : 'server-environment');
     item.contextValue = cluster.source === 'settings' ? 'cluster.settings' : 'cluster';
     return item;
   }

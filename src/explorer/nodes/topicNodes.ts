@@ -14,6 +14,7 @@ export class TopicsFolderNode extends ClusterScopedNode {
   ) {
     super(cluster);
     this.id = `topics:${cluster.id}`;
+    this.listed = topics;
   }
 
   toTreeItem(): vscode.TreeItem {
@@ -25,19 +26,29 @@ export class TopicsFolderNode extends ClusterScopedNode {
     return item;
   }
 
+  /**
+   * The cluster's first load hands its listing over; a refresh of this folder alone (after a
+   * create or delete) lists again.
+   */
+  private listed: TopicSummary[] | undefined;
+
   override children(ctx: ExplorerContext): Promise<ExplorerNode[]> {
-    const filter = ctx.filterOf(this.cluster.id);
-    const showInternal = ctx.showInternalTopics();
-    const visible = this.topics.filter((t) => (showInternal || !t.internal) && matchesFilter(t.name, filter));
-    if (visible.length === 0) {
-      const label = filter ? `No topic matches "${filter}"` : 'No topics yet';
-      return Promise.resolve([new MessageNode(`empty:${this.id}`, label, 'info')]);
-    }
-    const nodes: ExplorerNode[] = visible.map((topic) => new TopicNode(this.cluster, topic));
-    if (filter) {
-      nodes.unshift(new MessageNode(`filter:${this.id}`, `Filtered by "${filter}"`, 'info', [], `${visible.length} of ${this.topics.length}`));
-    }
-    return Promise.resolve(nodes);
+    return loadOrExplain(ctx, this, 'topics', async () => {
+      const topics = this.listed ?? (await this.client(ctx).listTopics());
+      this.listed = undefined;
+      const filter = ctx.filterOf(this.cluster.id);
+      const showInternal = ctx.showInternalTopics();
+      const visible = topics.filter((t) => (showInternal || !t.internal) && matchesFilter(t.name, filter));
+      if (visible.length === 0) {
+        const label = filter ? `No topic matches "${filter}"` : 'No topics yet';
+        return [new MessageNode(`empty:${this.id}`, label, 'info')];
+      }
+      const nodes: ExplorerNode[] = visible.map((topic) => new TopicNode(this.cluster, topic));
+      if (filter) {
+        nodes.unshift(new MessageNode(`filter:${this.id}`, `Filtered by "${filter}"`, 'info', [], `${visible.length} of ${topics.length}`));
+      }
+      return nodes;
+    });
   }
 }
 
