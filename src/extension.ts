@@ -13,6 +13,8 @@ import type { TailPanelSnapshot } from './webview/tailPanel';
 import { TailPanelManager } from './webview/tailPanelManager';
 import { ProduceFeature } from './commands/produce/produceFeature';
 import { registerProduceCodeLens } from './commands/produce/registerProduceCommands';
+import { ConversationFeature, type ResponderInfo } from './commands/conversations/conversationFeature';
+import { RespondersTreeProvider } from './commands/conversations/respondersView';
 
 /** What activate() returns: a small surface for tests and for other extensions. */
 export interface MqExplorerApi {
@@ -26,11 +28,14 @@ export interface MqExplorerApi {
   logFolder: vscode.Uri;
   /** Running "Produce every T seconds" repeats. */
   listProduceRepeats(): { id: string; label: string; sent: number }[];
+  /** Running responders (Conversations). */
+  listResponders(): ResponderInfo[];
   onDidReportError: vscode.Event<ReportedError>;
 }
 
 let connections: ConnectionService | undefined;
 let localKafka: LocalKafkaService | undefined;
+let conversations: ConversationFeature | undefined;
 
 /** Wiring only: build the services, register the view and commands, push every disposable. */
 export function activate(context: vscode.ExtensionContext): MqExplorerApi {
@@ -71,7 +76,11 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
   context.subscriptions.push(registry);
   const produce = new ProduceFeature(context.workspaceState, CommandIds.stopProducing);
   context.subscriptions.push(produce);
-  const ctx: CommandContext = { connections, tree, tails, log, extensionUri: context.extensionUri, produce, local };
+  const conversationFeature = new ConversationFeature(connections, log, CommandIds.stopResponder);
+  conversations = conversationFeature;
+  const respondersTree = new RespondersTreeProvider(conversationFeature);
+  context.subscriptions.push(conversationFeature, respondersTree, vscode.window.createTreeView('mqExplorer.responders', { treeDataProvider: respondersTree }));
+  const ctx: CommandContext = { connections, tree, tails, log, extensionUri: context.extensionUri, produce, local, conversations: conversationFeature };
   registerCommands(registry, ctx);
   context.subscriptions.push(registerProduceCodeLens(produce));
 
@@ -84,12 +93,16 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
     globalStateSnapshot: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
     logFolder: context.logUri,
     listProduceRepeats: () => produce.listRepeats(),
+    listResponders: () => conversationFeature.list(),
     onDidReportError: registry.onDidReport,
   };
 }
 
 /** Closes every broker connection before the host goes away (disposables alone would not be awaited). */
 export async function deactivate(): Promise<void> {
+  // Responders and reply channels delete their consumer groups on stop; that needs the connections.
+  await conversations?.stopAll();
+  conversations = undefined;
   // The Java broker is a child process: it must stop with VS Code, and stopping takes a moment.
   await localKafka?.stopJavaBroker();
   localKafka = undefined;

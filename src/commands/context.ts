@@ -4,6 +4,7 @@ import type { LocalKafkaService } from '../local/localKafkaService';
 import type { ClusterTreeProvider } from '../explorer/clusterTreeProvider';
 import type { TailPanelManager } from '../webview/tailPanelManager';
 import type { ProduceFeature } from './produce/produceFeature';
+import type { ConversationFeature } from './conversations/conversationFeature';
 
 /** What command handlers work with; built once in extension.ts. */
 export interface CommandContext {
@@ -16,6 +17,8 @@ export interface CommandContext {
   produce?: ProduceFeature;
   /** The local Kafka (Docker stack and Java broker); absent only in bare test contexts. */
   local?: LocalKafkaService;
+  /** Request/reply channels and responders; absent only in bare test contexts. */
+  conversations?: ConversationFeature;
 }
 
 /** Reads a plain-object argument (from tests, other extensions, or keybindings) without trusting it. */

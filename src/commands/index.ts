@@ -8,6 +8,7 @@ import { NodeCommandIds, registerNodeCommands } from './explorer/nodeCommands';
 import { removeCluster } from './cluster/removeCluster';
 import type { CommandRegistry } from './commandRegistry';
 import type { CommandContext } from './context';
+import { ConversationCommandIds, registerConversationCommands } from './conversations/registerConversationCommands';
 import { LocalCommandIds, registerLocalCommands } from './local/registerLocalCommands';
 import { produceFromEditor } from './produceFromEditor';
 import { ProduceCommandIds, registerProduceCommands } from './produce/registerProduceCommands';
@@ -30,6 +31,7 @@ export const CommandIds = {
   showLogs: 'mqExplorer.showLogs',
   ...NodeCommandIds,
   ...AdminCommandIds,
+  ...ConversationCommandIds,
   ...ProduceCommandIds,
   ...LocalCommandIds,
 } as const;
@@ -50,5 +52,6 @@ export function registerCommands(registry: CommandRegistry, ctx: CommandContext)
   registry.register(CommandIds.tailTopic, (arg) => tailTopic(ctx, arg));
   registry.register(CommandIds.startLocalKafka, () => startLocalKafka(ctx));
   registerLocalCommands(registry, ctx);
+  registerConversationCommands(registry, ctx);
   registry.register(CommandIds.showLogs, () => ctx.log.show(true));
 }

@@ -41,6 +41,7 @@ import {
   listKafkaConsumerGroups,
 } from './clusterInspector';
 import { compressionType, registerCompressionCodecs } from './codecs';
+import { KafkaConversationTransport } from './conversations';
 import { describeBrokerError } from './errors';
 import { kafkaLogCreator } from './logBridge';
 import { buildSecurityOptions } from './security';
@@ -71,6 +72,7 @@ export class KafkaClusterClient implements BrokerClient {
   private admin: Promise<Admin> | undefined;
   private producer: Promise<Producer> | undefined;
   private idempotentProducer: Promise<Producer> | undefined;
+  private conversationTransport: KafkaConversationTransport | undefined;
   private readonly tails = new Set<KafkaTailSession>();
   private disposed = false;
 
@@ -264,11 +266,26 @@ export class KafkaClusterClient implements BrokerClient {
     return session;
   }
 
+  /** Byte-level send/listen/read for request-reply, responders and traces (see ConversationCapable). */
+  conversations(): KafkaConversationTransport {
+    this.conversationTransport ??= new KafkaConversationTransport(
+      {
+        kafka: () => this.getKafka(),
+        admin: () => this.connectedAdmin(),
+        producer: () => this.connectedProducer(),
+        call: (operation, work) => this.call(operation, work),
+      },
+      this.logger,
+    );
+    return this.conversationTransport;
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) {
       return;
     }
     this.disposed = true;
+    await this.conversationTransport?.close();
     await Promise.allSettled([...this.tails].map((tail) => tail.stop()));
     const closing: Promise<void>[] = [];
     if (this.admin) {
