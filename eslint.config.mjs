@@ -40,7 +40,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/kafka/**/*.ts', 'src/docker/**/*.ts', 'src/localKafka/**/*.ts', 'src/produce/**/*.ts', 'src/conversations/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/kafka/**/*.ts', 'src/docker/**/*.ts', 'src/localKafka/**/*.ts', 'src/produce/**/*.ts', 'src/tail/**/*.ts', 'src/conversations/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

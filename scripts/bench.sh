@@ -6,3 +6,4 @@ MQX_KAFKA_VERSIONS="${KAFKA_VERSION:-3.9.2}" bash scripts/setup.sh
 node out/bench/consume.js
 node out/bench/produce.js
 node out/bench/listTopics.js
+node --expose-gc out/bench/tail.js

@@ -13,6 +13,7 @@ import { LocalCommandIds, registerLocalCommands } from './local/registerLocalCom
 import { produceFromEditor } from './produceFromEditor';
 import { ProduceCommandIds, registerProduceCommands } from './produce/registerProduceCommands';
 import { startLocalKafka } from './startLocalKafka';
+import { exportTail, fetchNextTail, filterTail } from './tailPanelCommands';
 import { tailTopic } from './tailTopic';
 import { createTopic } from './topic/createTopic';
 
@@ -27,13 +28,16 @@ export const CommandIds = {
   createTopic: 'mqExplorer.createTopic',
   produceFromEditor: 'mqExplorer.produceFromEditor',
   tailTopic: 'mqExplorer.tailTopic',
+  exportTail: 'mqExplorer.tail.export',
+  filterTail: 'mqExplorer.tail.filter',
+  fetchNextTail: 'mqExplorer.tail.fetchNext',
   startLocalKafka: 'mqExplorer.startLocalKafka',
   showLogs: 'mqExplorer.showLogs',
   ...NodeCommandIds,
   ...AdminCommandIds,
-  ...ConversationCommandIds,
   ...ProduceCommandIds,
   ...LocalCommandIds,
+  ...ConversationCommandIds,
 } as const;
 
 /** Wires each command to its handler through the one wrapper. */
@@ -50,6 +54,9 @@ export function registerCommands(registry: CommandRegistry, ctx: CommandContext)
   registry.register(CommandIds.produceFromEditor, (arg) => produceFromEditor(ctx, arg, ctx.produce));
   registerProduceCommands(registry, ctx);
   registry.register(CommandIds.tailTopic, (arg) => tailTopic(ctx, arg));
+  registry.register(CommandIds.exportTail, (arg) => exportTail(ctx, arg));
+  registry.register(CommandIds.filterTail, (arg) => filterTail(ctx, arg));
+  registry.register(CommandIds.fetchNextTail, (arg) => fetchNextTail(ctx, arg));
   registry.register(CommandIds.startLocalKafka, () => startLocalKafka(ctx));
   registerLocalCommands(registry, ctx);
   registerConversationCommands(registry, ctx);

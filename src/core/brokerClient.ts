@@ -124,27 +124,76 @@ export interface TailMessage {
   headers: Record<string, string>;
   /** Size of the value in bytes (before decoding). */
   size: number;
+  /** The key's bytes were not UTF-8: `key` holds them as base64. */
+  keyBinary?: boolean;
+  /** The value's bytes were not UTF-8: `value` holds them as base64. */
+  valueBinary?: boolean;
 }
+
+/** Where a tail starts: `fromBeginning` picks between the first two when `start` is not given. */
+export type TailStart = 'latest' | 'earliest' | 'timestamp' | 'offsets';
+
+/** Push: messages stream in as they arrive. Pull: nothing is fetched until `fetchNext` asks. */
+export type TailMode = 'push' | 'pull';
 
 export interface TailOptions {
   topics: string[];
   fromBeginning: boolean;
   /** Where to start in given partitions of the first topic (e.g. at produced offsets); overrides fromBeginning there. */
   startOffsets?: { partition: number; offset: string }[];
+  /** Also tail every topic whose name matches this regex (resolved when the tail starts). */
+  topicPattern?: string;
+  /** Overrides fromBeginning: latest, earliest, the first offset at `timestamp`, or `offsets`. */
+  start?: TailStart;
+  /** Milliseconds since epoch, for start = 'timestamp'. */
+  timestamp?: number;
+  /** Exact offsets for start = 'offsets' (topic defaults to the first); partitions not listed start at the end. */
+  offsets?: { topic?: string; partition: number; offset: string }[];
+  /** Only these partitions (of every tailed topic); all when absent. */
+  partitions?: number[];
+  /** Default 'push'. */
+  mode?: TailMode;
+  /**
+   * A shared, named consumer group (competing consumers: this tail gets its share and commits).
+   * Absent: broadcast, a throwaway group that commits nothing and is deleted on stop.
+   */
+  group?: string;
 }
 
 export type TailState = 'connecting' | 'running' | 'paused' | 'stopped' | 'failed';
 
+/** Messages between where the tail is and the end of its partitions (those it knows about). */
+export interface TailLag {
+  total: number;
+  partitions: { topic: string; partition: number; position: string; end: string }[];
+}
+
 export interface TailListener {
   onMessages(batch: TailMessage[]): void;
   onState(state: TailState, detail?: string): void;
+  /** Optional: lag updates (after fetches and on refreshLag). */
+  onLag?(lag: TailLag): void;
 }
 
-/** A running consumer that commits nothing and leaves nothing behind when stopped. */
+/** How a tail consumes: broadcast (throwaway group, no commits) or a shared named group (commits). */
+export interface TailIdentity {
+  kind: 'broadcast' | 'shared';
+  groupId: string;
+}
+
+/** A running consumer; a broadcast one commits nothing and leaves nothing behind when stopped. */
 export interface TailSession {
   readonly id: string;
+  readonly identity: TailIdentity;
+  /** The topics actually tailed (the list plus what the pattern matched). */
+  readonly topics: readonly string[];
+  readonly mode: TailMode;
   pause(): void;
   resume(): void;
+  /** Pull mode: fetches up to `count` more messages (fewer when the tail catches up); resolves with how many. */
+  fetchNext(count: number): Promise<number>;
+  /** Reads the partitions' end offsets again and reports the lag. */
+  refreshLag(): Promise<TailLag>;
   stop(): Promise<void>;
 }
 

@@ -72,8 +72,8 @@ export class KafkaClusterClient implements BrokerClient {
   private admin: Promise<Admin> | undefined;
   private producer: Promise<Producer> | undefined;
   private idempotentProducer: Promise<Producer> | undefined;
-  private conversationTransport: KafkaConversationTransport | undefined;
   private readonly tails = new Set<KafkaTailSession>();
+  private conversationTransport: KafkaConversationTransport | undefined;
   private disposed = false;
 
   constructor(
@@ -250,10 +250,18 @@ export class KafkaClusterClient implements BrokerClient {
   async startTail(options: TailOptions, listener: TailListener): Promise<TailSession> {
     const kafka = await this.call(`Connecting to ${this.definition.name}`, () => this.getKafka());
     const session = new KafkaTailSession(kafka, options, listener, this.logger, {
-      latestOffsets: async (topic) => {
+      topicOffsets: async (topic) => {
         const admin = await this.connectedAdmin();
-        const offsets = await admin.fetchTopicOffsets(topic);
-        return offsets.map((o) => ({ partition: o.partition, offset: o.high }));
+        const offsets = await withTimeout(admin.fetchTopicOffsets(topic), this.timeoutMs, `Reading the offsets of ${topic}`);
+        return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high }));
+      },
+      offsetsAtTime: async (topic, timestamp) => {
+        const admin = await this.connectedAdmin();
+        return withTimeout(admin.fetchTopicOffsetsByTimestamp(topic, timestamp), this.timeoutMs, `Finding offsets of ${topic} by time`);
+      },
+      listTopics: async () => {
+        const admin = await this.connectedAdmin();
+        return withTimeout(admin.listTopics(), this.timeoutMs, 'Listing topics');
       },
       deleteGroup: async (groupId) => {
         const admin = await this.connectedAdmin();

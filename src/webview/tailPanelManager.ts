@@ -22,22 +22,26 @@ export class TailPanelManager extends DisposableStore {
   /** Reveals the panel already tailing the same thing, or opens a new one and starts its consumer. */
   async open(cluster: ClusterEntry, options: TailOptions): Promise<TailPanel> {
     const existing = [...this.panels.values()].find(
-      (p) =>
-        p.cluster.id === cluster.id &&
-        p.options.fromBeginning === options.fromBeginning &&
-        p.options.topics.join('\n') === options.topics.join('\n'),
+      (p) => p.cluster.id === cluster.id && JSON.stringify(p.options) === JSON.stringify(options),
     );
     if (existing) {
       existing.reveal();
       return existing;
     }
-    const maxMessages = vscode.workspace.getConfiguration('mqExplorer.tail').get<number>('maxMessages', 10_000);
-    const title = `Tail: ${options.topics.join(', ')}`;
+    const config = vscode.workspace.getConfiguration('mqExplorer.tail');
+    const settings = {
+      maxMessages: config.get<number>('maxMessages', 10_000),
+      pullEverySeconds: config.get<number>('pullEverySeconds', 0),
+      pullCount: config.get<number>('pullCount', 100),
+    };
+    const names = [...options.topics, ...(options.topicPattern ? [`/${options.topicPattern}/`] : [])];
+    const title = `Tail: ${names.join(', ')}`;
     const webviewPanel = vscode.window.createWebviewPanel(TAIL_VIEW_TYPE, title, vscode.ViewColumn.Active);
-    const panel = new TailPanel(randomUUID(), webviewPanel, cluster, options, maxMessages, this.log, this.extensionUri);
+    const panel = new TailPanel(randomUUID(), webviewPanel, cluster, options, settings, this.log, this.extensionUri);
     this.panels.set(panel.id, panel);
     panel.onDidClose(() => this.panels.delete(panel.id));
-    this.log.info(`Tailing ${options.topics.join(', ')} on ${cluster.name} (from ${options.fromBeginning ? 'beginning' : 'end'})`);
+    const start = options.start ?? (options.fromBeginning ? 'earliest' : 'latest');
+    this.log.info(`Tailing ${names.join(', ')} on ${cluster.name} (start ${start}, ${options.mode ?? 'push'}, ${options.group ? `shared group ${options.group}` : 'broadcast'})`);
     await panel.start(this.connections.getClient(cluster.id));
     return panel;
   }
@@ -49,6 +53,11 @@ export class TailPanelManager extends DisposableStore {
         panel.dispose();
       }
     }
+  }
+
+  /** A panel by id (tests and commands that act on one panel). */
+  get(id: string): TailPanel | undefined {
+    return this.panels.get(id);
   }
 
   list(): TailPanelSnapshot[] {

@@ -1,9 +1,13 @@
 /**
- * Browser side of the tail panel. Renders what the host sends, always as text (textContent),
- * never as HTML: message content is untrusted.
+ * Browser side of the tail panel. The host keeps the messages; this page shows the rows in view,
+ * the filter bar, counts, the details of one message, and the push/pull and group controls.
+ * Everything is rendered as text (textContent): message content is untrusted.
  */
-import type { TailMessage, TailState } from '../../src/core/brokerClient';
-import type { HostToWebview, TailPanelInfo, WebviewToHost } from '../../src/webview/protocol';
+import type { TailState } from '../../src/core/brokerClient';
+import type { HostToWebview, TailDetails, TailPanelInfo, TailStatus, WebviewToHost } from '../../src/webview/protocol';
+import { assertNever, button, el, input, text } from './dom';
+import { FilterBar } from './filterBar';
+import { VirtualTable } from './virtualTable';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -15,49 +19,70 @@ const app = document.getElementById('app') as HTMLElement;
 
 let info: TailPanelInfo | undefined;
 let state: TailState = 'connecting';
-let shown = 0;
-let dropped = 0;
+let status: TailStatus | undefined;
 
 const toolbar = el('div', 'toolbar');
 const heading = el('span', 'heading');
 const badge = el('span', 'badge');
+const identity = el('span', 'identity');
 const counter = el('span', 'counter');
 const pauseButton = button('Pause', () => vscode.postMessage({ type: state === 'paused' ? 'resume' : 'pause' }));
 const clearButton = button('Clear', () => vscode.postMessage({ type: 'clear' }));
-toolbar.append(heading, badge, counter, spacer(), pauseButton, clearButton);
+const exportButtons = (['json', 'jsonl', 'csv'] as const).map((format) =>
+  button(format.toUpperCase(), () => vscode.postMessage({ type: 'export', format }), `Export the shown messages as ${format.toUpperCase()}`),
+);
+const exportGroup = el('span', 'group');
+exportGroup.append(text('span', 'Export', 'label'), ...exportButtons);
+toolbar.append(heading, badge, identity, el('span', 'spacer'), pauseButton, clearButton, exportGroup);
 
-const detail = el('div', 'detail');
-const scroller = el('div', 'scroller');
-const table = el('table', 'messages');
-const head = el('thead');
-const headRow = el('tr');
-for (const title of ['Time (UTC)', 'Partition', 'Offset', 'Key', 'Value']) {
-  headRow.append(text('th', title));
-}
-head.append(headRow);
-const body = el('tbody');
-table.append(head, body);
+const modeBar = el('div', 'modebar');
+const modeLabel = el('span', 'mode');
+const tradeOff = el('span', 'tradeoff');
+const pullCount = input('N', 'pull-count', '60px');
+const pullEvery = input('every N s (0 = off)', 'pull-every', '110px');
+const fetchButton = button('Fetch next', () => vscode.postMessage({ type: 'fetchNext', count: Math.max(1, Number(pullCount.value) || 100) }));
+const pullControls = el('span', 'group pull');
+pullControls.append(fetchButton, pullCount, text('span', 'every', 'label'), pullEvery, text('span', 's', 'label'));
+pullEvery.addEventListener('change', () => vscode.postMessage({ type: 'pullEvery', seconds: Math.max(0, Math.floor(Number(pullEvery.value) || 0)) }));
+modeBar.append(modeLabel, counter, pullControls, tradeOff);
+
+const filterBar = new FilterBar((spec) => vscode.postMessage({ type: 'filter', spec }));
+const stateDetail = el('div', 'detail');
+const notice = el('div', 'notice');
+const table = new VirtualTable(
+  (requestId, start, count) => vscode.postMessage({ type: 'rows', requestId, start, count }),
+  (seq) => vscode.postMessage({ type: 'details', seq }),
+);
 const empty = el('div', 'empty');
-scroller.append(table, empty);
-app.append(toolbar, detail, scroller);
+const detailsPane = el('div', 'details');
+const main = el('div', 'main');
+main.append(table.element, detailsPane);
+detailsPane.hidden = true;
+app.append(toolbar, modeBar, filterBar.element, stateDetail, notice, empty, main);
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const message = event.data;
   switch (message.type) {
     case 'init':
       info = message.info;
-      heading.textContent = `${info.topics.join(', ')} on ${info.clusterName}`;
-      resetRows();
+      showInfo(info);
       setState(message.state, message.detail);
-      break;
-    case 'messages':
-      appendRows(message.messages);
       break;
     case 'state':
       setState(message.state, message.detail);
       break;
+    case 'status':
+      showStatus(message.status);
+      break;
+    case 'rows':
+      table.render(message.requestId, message.total, message.rows);
+      break;
+    case 'details':
+      showDetails(message.details);
+      break;
     case 'cleared':
-      resetRows();
+      table.clear();
+      showDetails(undefined);
       break;
     default:
       assertNever(message);
@@ -66,109 +91,66 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 
 vscode.postMessage({ type: 'ready' });
 
-function appendRows(messages: TailMessage[]): void {
-  const stick = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 4;
-  const fragment = document.createDocumentFragment();
-  for (const m of messages) {
-    const row = el('tr');
-    row.dataset.offset = m.offset;
-    row.dataset.partition = String(m.partition);
-    row.append(
-      text('td', new Date(m.timestamp).toISOString().replace('T', ' ').replace('Z', ''), 'time'),
-      text('td', String(m.partition), 'num'),
-      text('td', m.offset, 'num'),
-      text('td', m.key ?? '', m.key === null ? 'null key' : 'key'),
-      text('td', preview(m.value), 'value', m.value ?? ''),
-    );
-    fragment.append(row);
-  }
-  body.append(fragment);
-  shown += messages.length;
-  const limit = info?.maxMessages ?? Number.POSITIVE_INFINITY;
-  while (body.rows.length > limit) {
-    body.deleteRow(0);
-    dropped++;
-  }
-  updateCounter();
-  if (stick) {
-    scroller.scrollTop = scroller.scrollHeight;
-  }
+function showInfo(i: TailPanelInfo): void {
+  heading.textContent = `${i.topics.join(', ')} on ${i.clusterName} · from ${i.start}`;
+  identity.textContent =
+    i.identity.kind === 'broadcast'
+      ? 'Broadcast: sees every message, commits nothing, leaves no group'
+      : `Shared group "${i.identity.groupId}": competing consumers, gets its share, commits`;
+  identity.className = `identity ${i.identity.kind}`;
+  modeLabel.textContent = i.mode === 'push' ? 'Push (live)' : 'Pull (on demand)';
+  pullControls.hidden = i.mode !== 'pull';
+  pullCount.value = String(i.pullCount);
+  pullEvery.value = String(i.pullEverySeconds);
+  tradeOff.textContent =
+    i.mode === 'push'
+      ? 'Push shows messages the moment they arrive, but a busy topic sets the pace and the load.'
+      : 'Pull fetches only when you ask (or every N seconds), so you control the load, at the cost of seeing messages later.';
 }
 
-function resetRows(): void {
-  body.replaceChildren();
-  shown = 0;
-  dropped = 0;
-  updateCounter();
+function showStatus(s: TailStatus): void {
+  status = s;
+  const c = s.counts;
+  const lag = s.lag === undefined ? '' : ` · lag ${s.lag.toLocaleString()}`;
+  counter.textContent = `${c.matched.toLocaleString()} matched / ${c.retained.toLocaleString()} scanned${lag}`;
+  notice.textContent = c.dropped > 0 ? `Dropped the oldest ${c.dropped.toLocaleString()} messages (limit ${info?.maxMessages.toLocaleString() ?? '?'}).` : '';
+  notice.hidden = c.dropped === 0 && !s.filterError;
+  if (s.filterError) {
+    notice.textContent = s.filterError;
+  }
+  empty.hidden = c.retained > 0;
+  empty.textContent =
+    info?.mode === 'pull'
+      ? 'Pull mode: press "Fetch next" to fetch a page.'
+      : info?.start === 'latest'
+        ? 'Waiting for new messages… (only messages produced from now on are shown)'
+        : 'Waiting for messages…';
+  table.setTotal(c.matched);
 }
 
 function setState(next: TailState, why?: string): void {
   state = next;
-  const labels: Record<TailState, string> = {
-    connecting: 'Connecting…',
-    running: 'Live',
-    paused: 'Paused',
-    stopped: 'Stopped',
-    failed: 'Failed',
-  };
+  const labels: Record<TailState, string> = { connecting: why ? 'Reconnecting…' : 'Connecting…', running: 'Live', paused: 'Paused', stopped: 'Stopped', failed: 'Failed' };
   badge.textContent = labels[next];
   badge.className = `badge ${next}`;
   pauseButton.textContent = next === 'paused' ? 'Resume' : 'Pause';
   pauseButton.disabled = next !== 'running' && next !== 'paused';
-  detail.textContent = why ?? '';
-  detail.hidden = !why;
-  updateCounter();
-}
-
-function updateCounter(): void {
-  const kept = body.rows.length;
-  counter.textContent = `${kept} message${kept === 1 ? '' : 's'}${dropped > 0 ? ` (oldest ${dropped} dropped: limit ${info?.maxMessages ?? '?'})` : ''}`;
-  empty.hidden = shown > 0;
-  empty.textContent = info?.fromBeginning
-    ? 'Waiting for messages from the beginning of the topic…'
-    : 'Waiting for new messages… (only messages produced from now on are shown)';
-}
-
-function preview(value: string | null): string {
-  if (value === null) {
-    return '(null)';
+  stateDetail.textContent = why ?? '';
+  stateDetail.hidden = !why;
+  if (status) {
+    showStatus(status);
   }
-  const oneLine = value.replace(/\s+/g, ' ');
-  return oneLine.length > 500 ? `${oneLine.slice(0, 500)}…` : oneLine;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
+function showDetails(d: TailDetails | undefined): void {
+  detailsPane.replaceChildren();
+  detailsPane.hidden = !d;
+  if (!d) {
+    return;
   }
-  return node;
-}
-
-function text<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  content: string,
-  className?: string,
-  title?: string,
-): HTMLElementTagNameMap[K] {
-  const node = el(tag, className);
-  node.textContent = content;
-  if (title) {
-    node.title = title;
-  }
-  return node;
-}
-
-function button(label: string, onClick: () => void): HTMLButtonElement {
-  const node = text('button', label);
-  node.addEventListener('click', onClick);
-  return node;
-}
-
-function spacer(): HTMLElement {
-  return el('span', 'spacer');
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
+  const copy = button('Copy value', () => void navigator.clipboard.writeText(d.value).catch(() => undefined));
+  const close = button('Close', () => showDetails(undefined));
+  const bar = el('div', 'details-bar');
+  bar.append(text('span', d.title, 'details-title'), el('span', 'spacer'), copy, close);
+  detailsPane.append(bar, text('h4', 'Key'), text('pre', d.key), text('h4', 'Value'), text('pre', d.value, 'value-pretty'), text('h4', 'Headers'), text('pre', d.headers));
 }

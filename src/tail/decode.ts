@@ -1,0 +1,41 @@
+/**
+ * How message bytes become something a person can read: UTF-8 text when the bytes are valid
+ * UTF-8, otherwise the bytes as base64 (and hex on demand). JSON is detected when shown, not stored.
+ */
+import { isUtf8 } from 'node:buffer';
+import { type PayloadEncoding, parseJsonValue } from './json';
+
+export { type PayloadEncoding, type PayloadFormat, parseJsonValue, payloadFormat } from './json';
+
+export interface DecodedPayload {
+  text: string;
+  encoding: PayloadEncoding;
+}
+
+/** Decodes bytes once, on arrival: valid UTF-8 stays text, anything else is kept as base64. */
+export function decodePayload(bytes: Buffer): DecodedPayload {
+  if (isUtf8(bytes)) {
+    return { text: bytes.toString('utf8'), encoding: 'text' };
+  }
+  return { text: bytes.toString('base64'), encoding: 'base64' };
+}
+
+/** Bytes as spaced hex pairs (`de ad be ef`), capped so a huge binary value stays cheap to show. */
+export function base64ToHex(base64: string, maxBytes = 4096): string {
+  const bytes = Buffer.from(base64, 'base64');
+  const shown = bytes.subarray(0, maxBytes);
+  const hex = shown.toString('hex').replace(/(..)(?!$)/g, '$1 ');
+  return bytes.length > maxBytes ? `${hex} … (${bytes.length} bytes)` : hex;
+}
+
+/** The text a details pane shows: pretty-printed JSON, text as is, binary as base64 and hex. */
+export function prettyPayload(text: string | null, encoding: PayloadEncoding): string {
+  if (text === null) {
+    return '(null)';
+  }
+  if (encoding === 'base64') {
+    return `base64: ${text}\nhex:    ${base64ToHex(text)}`;
+  }
+  const json = parseJsonValue(text);
+  return json === undefined ? text : JSON.stringify(json, null, 2);
+}

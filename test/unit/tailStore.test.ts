@@ -1,0 +1,117 @@
+import * as assert from 'node:assert/strict';
+import type { TailMessage } from '../../src/core/brokerClient';
+import { base64ToHex, decodePayload, payloadFormat, prettyPayload } from '../../src/tail/decode';
+import { exportToString, parseCsv } from '../../src/tail/exportRecords';
+import { RecordStore } from '../../src/tail/recordStore';
+
+function message(offset: number, value: string | null, extra: Partial<TailMessage> = {}): TailMessage {
+  return { topic: 't', partition: offset % 2, offset: String(offset), timestamp: 1_700_000_000_000 + offset, key: `k${offset}`, value, headers: {}, size: value?.length ?? 0, ...extra };
+}
+
+describe('tail decoding', () => {
+  it('keeps valid UTF-8 as text and other bytes as base64, shown as hex too', () => {
+    assert.deepEqual(decodePayload(Buffer.from('grüße ✓')), { text: 'grüße ✓', encoding: 'text' });
+    const binary = decodePayload(Buffer.from([0xde, 0xad, 0xbe, 0xef]));
+    assert.deepEqual(binary, { text: '3q2+7w==', encoding: 'base64' });
+    assert.equal(base64ToHex(binary.text), 'de ad be ef');
+    assert.equal(prettyPayload(binary.text, 'base64'), 'base64: 3q2+7w==\nhex:    de ad be ef');
+  });
+
+  it('detects JSON and pretty-prints it; text and null stay as they are', () => {
+    assert.equal(payloadFormat('{"a":1}', 'text'), 'json');
+    assert.equal(payloadFormat('[1,2]', 'text'), 'json');
+    assert.equal(payloadFormat('{not json', 'text'), 'text');
+    assert.equal(payloadFormat('42', 'text'), 'text');
+    assert.equal(payloadFormat(null, 'text'), 'null');
+    assert.equal(payloadFormat('AAE=', 'base64'), 'binary');
+    assert.equal(prettyPayload('{"a":{"b":1}}', 'text'), '{\n  "a": {\n    "b": 1\n  }\n}');
+    assert.equal(prettyPayload('<b>x</b>', 'text'), '<b>x</b>');
+  });
+});
+
+describe('tail record store', () => {
+  it('pages the filtered view by index, with previews and formats', () => {
+    const store = new RecordStore(100);
+    store.append([message(0, '{"n":0}'), message(1, 'text one'), message(2, null), message(3, 'AAE=', { valueBinary: true })]);
+    const rows = store.page(1, 2);
+    assert.deepEqual(rows.map((r) => [r.index, r.offset, r.value, r.format]), [[1, '1', 'text one', 'text'], [2, '2', '', 'null']]);
+    assert.equal(store.page(3, 10)[0].value, 'base64:AAE=');
+    assert.equal(store.page(3, 10)[0].format, 'binary');
+    assert.deepEqual(store.page(10, 5), []);
+    assert.equal(store.get(0)?.value, '{"n":0}');
+  });
+
+  it('drops the oldest at the cap, keeps counting, and keeps the view consistent', () => {
+    const store = new RecordStore(5);
+    for (let i = 0; i < 12; i++) {
+      store.append([message(i, i % 3 === 0 ? 'fizz' : 'buzz')]);
+    }
+    assert.deepEqual(store.counts(), { retained: 5, matched: 5, received: 12, dropped: 7 });
+    assert.deepEqual(store.page(0, 10).map((r) => r.offset), ['7', '8', '9', '10', '11']);
+    assert.equal(store.get(6), undefined);
+    store.setFilter([{ kind: 'substring', field: 'value', text: 'fizz' }]);
+    assert.deepEqual(store.page(0, 10).map((r) => r.offset), ['9']);
+    assert.equal(store.counts().matched, 1);
+    // New arrivals are filtered as they come; old matches fall out of the view as they drop.
+    store.append([message(12, 'fizz'), message(13, 'buzz'), message(14, 'buzz'), message(15, 'fizz')]);
+    assert.deepEqual(store.page(0, 10).map((r) => r.offset), ['12', '15']);
+    assert.equal(store.indexOfOffset(1, 15), 1);
+    assert.equal(store.indexOfOffset(1, 99), -1);
+  });
+
+  it('clears everything and starts counting again', () => {
+    const store = new RecordStore(3);
+    store.append([message(0, 'a'), message(1, 'b'), message(2, 'c'), message(3, 'd')]);
+    store.clear();
+    assert.deepEqual(store.counts(), { retained: 0, matched: 0, received: 0, dropped: 0 });
+    store.append([message(4, 'e')]);
+    assert.deepEqual(store.page(0, 5).map((r) => r.offset), ['4']);
+  });
+
+  it('re-applies a filter to a large store quickly and compacts its view', () => {
+    const store = new RecordStore(50_000);
+    for (let i = 0; i < 200_000; i += 1000) {
+      store.append(Array.from({ length: 1000 }, (_, j) => message(i + j, `{"n":${i + j}}`)));
+    }
+    assert.equal(store.counts().retained, 50_000);
+    store.setFilter([{ kind: 'json', path: 'n', op: '>', operand: '199990' }]);
+    assert.deepEqual(store.page(0, 20).map((r) => r.offset), ['199991', '199992', '199993', '199994', '199995', '199996', '199997', '199998', '199999']);
+  });
+});
+
+describe('tail export', () => {
+  const store = new RecordStore(10);
+  store.append([
+    message(0, '{"a":"x,y"}', { headers: { h: '1' } }),
+    message(1, 'line one\nline "two"', { key: null }),
+    message(2, '3q2+7w==', { valueBinary: true }),
+    message(3, null),
+  ]);
+  store.setFilter([{ kind: 'substring', field: 'any', text: 'k3' }]);
+  store.setFilter([]);
+
+  it('writes JSON and JSONL that parse back to the same messages', () => {
+    const json = JSON.parse(exportToString(store.filtered(), 'json')) as Record<string, unknown>[];
+    assert.equal(json.length, 4);
+    assert.deepEqual(json[0], { topic: 't', partition: 0, offset: '0', timestamp: new Date(1_700_000_000_000).toISOString(), key: 'k0', value: '{"a":"x,y"}', headers: { h: '1' } });
+    assert.equal(json[2].valueEncoding, 'base64');
+    const lines = exportToString(store.filtered(), 'jsonl').trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
+    assert.deepEqual(lines, json);
+    assert.deepEqual(JSON.parse(exportToString([], 'json')), []);
+  });
+
+  it('writes CSV with quoting that parses back cell for cell', () => {
+    const rows = parseCsv(exportToString(store.filtered(), 'csv'));
+    assert.deepEqual(rows[0], ['timestamp', 'topic', 'partition', 'offset', 'key', 'value', 'headers']);
+    assert.equal(rows.length, 5);
+    assert.deepEqual(rows[1].slice(4), ['k0', '{"a":"x,y"}', '{"h":"1"}']);
+    assert.deepEqual(rows[2].slice(4, 6), ['', 'line one\nline "two"']);
+    assert.equal(rows[4][5], '');
+  });
+
+  it('exports only what the filter shows', () => {
+    store.setFilter([{ kind: 'regex', field: 'key', pattern: '^k[01]$' }]);
+    assert.equal((JSON.parse(exportToString(store.filtered(), 'json')) as unknown[]).length, 1);
+    store.setFilter([]);
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * A table that holds only the rows in view: fixed row height, spacers above and below, and rows
+ * asked from the host by range. A million rows cost the webview a few dozen DOM nodes.
+ */
+import type { TailRow } from '../../src/tail/recordStore';
+import { el, text } from './dom';
+
+export const ROW_HEIGHT = 22;
+const OVERSCAN = 20;
+
+export class VirtualTable {
+  readonly element = el('div', 'scroller');
+  private readonly top = el('div', 'spacer-row');
+  private readonly bottom = el('div', 'spacer-row');
+  private readonly body = el('tbody');
+  private total = 0;
+  private requestId = 0;
+  private selectedSeq: number | undefined;
+  private start = 0;
+
+  constructor(
+    private readonly requestRows: (requestId: number, start: number, count: number) => void,
+    private readonly onSelect: (seq: number) => void,
+  ) {
+    const table = el('table', 'messages');
+    const head = el('thead');
+    const headRow = el('tr');
+    for (const title of ['Time (UTC)', 'Topic', 'Partition', 'Offset', 'Key', 'Value', 'Headers']) {
+      headRow.append(text('th', title));
+    }
+    head.append(headRow);
+    table.append(head, this.body);
+    this.element.append(this.top, table, this.bottom);
+    this.element.addEventListener('scroll', () => this.refresh());
+    this.body.addEventListener('click', (event) => {
+      const row = (event.target as HTMLElement).closest('tr');
+      if (row?.dataset.seq) {
+        this.selectedSeq = Number(row.dataset.seq);
+        for (const r of this.body.rows) {
+          r.classList.toggle('selected', r === row);
+        }
+        this.onSelect(this.selectedSeq);
+      }
+    });
+  }
+
+  /** New total of the filtered view: keeps following the end when the user was at the end. */
+  setTotal(total: number): void {
+    const atEnd = this.element.scrollTop + this.element.clientHeight >= this.element.scrollHeight - ROW_HEIGHT;
+    this.total = total;
+    this.bottom.style.height = `${Math.max(0, (total - this.start - this.body.rows.length) * ROW_HEIGHT)}px`;
+    if (atEnd) {
+      this.element.scrollTop = total * ROW_HEIGHT;
+    }
+    this.refresh();
+  }
+
+  /** Asks the host for the rows in view (plus some above and below). */
+  refresh(): void {
+    const first = Math.floor(this.element.scrollTop / ROW_HEIGHT);
+    const visible = Math.ceil(this.element.clientHeight / ROW_HEIGHT) + 1;
+    const start = Math.max(0, first - OVERSCAN);
+    const count = Math.min(this.total - start, visible + 2 * OVERSCAN);
+    this.requestRows(++this.requestId, start, Math.max(0, count));
+  }
+
+  /** Renders a reply; replies to older requests are ignored. */
+  render(requestId: number, total: number, rows: TailRow[]): void {
+    if (requestId !== this.requestId) {
+      return;
+    }
+    this.total = total;
+    const start = rows[0]?.index ?? 0;
+    this.start = start;
+    this.top.style.height = `${start * ROW_HEIGHT}px`;
+    this.bottom.style.height = `${Math.max(0, (total - start - rows.length) * ROW_HEIGHT)}px`;
+    const fragment = document.createDocumentFragment();
+    for (const r of rows) {
+      const row = el('tr');
+      row.dataset.seq = String(r.seq);
+      row.dataset.offset = r.offset;
+      row.dataset.partition = String(r.partition);
+      row.classList.toggle('selected', r.seq === this.selectedSeq);
+      row.append(
+        text('td', new Date(r.timestamp).toISOString().replace('T', ' ').replace('Z', ''), 'time'),
+        text('td', r.topic, 'topic'),
+        text('td', String(r.partition), 'num'),
+        text('td', r.offset, 'num'),
+        text('td', r.key, r.key === '' ? 'null key' : 'key'),
+        text('td', r.format === 'null' ? '(null)' : r.value, `value ${r.format}`, r.value),
+        text('td', r.headers, 'headers'),
+      );
+      fragment.append(row);
+    }
+    this.body.replaceChildren(fragment);
+  }
+
+  clear(): void {
+    this.total = 0;
+    this.start = 0;
+    this.selectedSeq = undefined;
+    this.body.replaceChildren();
+    this.top.style.height = '0px';
+    this.bottom.style.height = '0px';
+  }
+}
