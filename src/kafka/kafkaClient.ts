@@ -389,6 +389,21 @@ export class KafkaClusterClient implements BrokerClient {
    * broker, and brokers learn of a topic a moment apart; several answers in a row make it very
    * likely that the tree's next listing, whichever broker answers it, shows the topic.
    */
+  /**
+   * Whether every partition's leader answers for it. Metadata names a leader a moment before that
+   * broker acts as one; a produce in between fails on one partition, and kafkajs then retries the
+   * whole request, writing the other partitions twice (seen on Kafka 4.4, 4 topics in 40).
+   */
+  private async leadersServe(admin: Admin, topic: string): Promise<boolean> {
+    try {
+      await admin.fetchTopicOffsets(topic);
+      return true;
+    } catch (error) {
+      this.logger.debug(`Leaders of ${topic} do not answer yet: ${String(error)}`);
+      return false;
+    }
+  }
+
   private async waitForLeaders(admin: Admin, topic: string): Promise<void> {
     const deadline = Date.now() + this.timeoutMs;
     let confirmations = 0;
@@ -397,7 +412,7 @@ export class KafkaClusterClient implements BrokerClient {
         const [metadata, listed] = await Promise.all([admin.fetchTopicMetadata({ topics: [topic] }), admin.listTopics()]);
         const partitions = metadata.topics[0]?.partitions ?? [];
         confirmations = partitions.length > 0 && partitions.every((p) => p.leader >= 0) && listed.includes(topic) ? confirmations + 1 : 0;
-        if (confirmations >= 3) {
+        if (confirmations >= 3 && (await this.leadersServe(admin, topic))) {
           return;
         }
         if (confirmations > 0) {
