@@ -3,11 +3,9 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { launchChromium, type ChromiumHandle } from '../harness/browser';
-import { installVsix, startCodeServer, type CodeServerHandle } from '../harness/codeServer';
 import { kcatProduce } from '../harness/kcat';
-import { makeTempDir, removeDir, repoRoot } from '../harness/util';
-import { answerQuickInput, openWorkbench, pickQuickItem, runCommand, screenshot, waitForNotification } from './workbench';
+import { type InstalledWorkbench, openInstalledWorkbench } from './installedWorkbench';
+import { answerQuickInput, pickQuickItem, runCommand, screenshot, waitForNotification } from './workbench';
 
 const UI_TIMEOUT_MS = 30_000;
 
@@ -35,31 +33,17 @@ describe('MQ Explorer installed from the VSIX (code-server + Chromium)', functio
   const clusterName = 'E2E Kafka';
   const topic = `e2e-orders-${randomUUID().slice(0, 8)}`;
   const order = JSON.stringify({ orderId: 1001, status: 'created', customer: 'Ada' }, null, 2);
-  let folder: string;
-  let extensionsDir: string;
-  let server: CodeServerHandle | undefined;
-  let chromium: ChromiumHandle | undefined;
+  let workbench: InstalledWorkbench | undefined;
   let page: Page;
 
   before(async () => {
     assert.ok(bootstrap, 'MQX_KAFKA_BOOTSTRAP is not set: run the UI tests through npm test (it starts Kafka)');
-    const vsix = path.join(repoRoot(), 'dist', 'mq-explorer.vsix');
-    assert.ok(fs.existsSync(vsix), `${vsix} is missing: run npm run package first`);
-    extensionsDir = makeTempDir('e2e-extensions');
-    await installVsix(vsix, extensionsDir);
-    folder = makeTempDir('e2e-ws');
-    fs.writeFileSync(path.join(folder, 'order.json'), order);
-    server = await startCodeServer({ folder, extensionsDir });
-    chromium = await launchChromium();
-    page = await chromium.browser.newPage({ viewport: { width: 1400, height: 860 } });
-    await openWorkbench(page, server.url, folder);
+    workbench = await openInstalledWorkbench('e2e', (folder) => fs.writeFileSync(path.join(folder, 'order.json'), order));
+    page = workbench.page;
   });
 
   after(async () => {
-    await chromium?.close();
-    await server?.stop();
-    removeDir(folder);
-    removeDir(extensionsDir);
+    await workbench?.close();
   });
 
   it('shows a topic created through the command palette in the Clusters tree', async () => {

@@ -4,11 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { FrameLocator, Page } from 'playwright-core';
-import { launchChromium, type ChromiumHandle } from '../harness/browser';
-import { installVsix, startCodeServer, type CodeServerHandle } from '../harness/codeServer';
 import { kcatProduce } from '../harness/kcat';
-import { makeTempDir, removeDir, repoRoot } from '../harness/util';
-import { openWorkbench, pickQuickItem, runCommand, screenshot } from './workbench';
+import { type InstalledWorkbench, openInstalledWorkbench } from './installedWorkbench';
+import { pickQuickItem, runCommand, screenshot } from './workbench';
 
 const UI_TIMEOUT_MS = 30_000;
 
@@ -21,41 +19,29 @@ describe('tail panel filters in the workbench (code-server + Chromium)', functio
   this.timeout(180_000);
   const bootstrap = process.env.MQX_KAFKA_BOOTSTRAP ?? '';
   const topic = `e2e-tail-${randomUUID().slice(0, 8)}`;
-  let folder: string;
-  let extensionsDir: string;
-  let server: CodeServerHandle | undefined;
-  let chromium: ChromiumHandle | undefined;
+  let workbench: InstalledWorkbench | undefined;
   let page: Page;
 
   before(async () => {
     assert.ok(bootstrap, 'MQX_KAFKA_BOOTSTRAP is not set: run the UI tests through npm test (it starts Kafka)');
-    const vsix = path.join(repoRoot(), 'dist', 'mq-explorer.vsix');
-    assert.ok(fs.existsSync(vsix), `${vsix} is missing: run npm run package first`);
-    extensionsDir = makeTempDir('e2e-tail-extensions');
-    await installVsix(vsix, extensionsDir);
-    folder = makeTempDir('e2e-tail-ws');
-    fs.mkdirSync(path.join(folder, '.vscode'));
-    fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'mqExplorer.clusters': [{ name: 'Tail E2E', bootstrapServers: bootstrap }] }));
-    const admin = new Kafka({ brokers: bootstrap.split(','), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }).finally(() => admin.disconnect());
-    await kcatProduce(bootstrap, topic, [
-      { key: 'o-1', value: JSON.stringify({ type: 'OrderCreated', total: 12 }) },
-      { key: 'o-2', value: JSON.stringify({ type: 'OrderPaid', total: 120 }) },
-      { key: 'o-3', value: JSON.stringify({ type: 'OrderCreated', total: 300 }) },
-      { key: 'x-4', value: '<img src=x onerror="window.__mqxTailPwned = 1">' },
-    ]);
-    server = await startCodeServer({ folder, extensionsDir });
-    chromium = await launchChromium();
-    page = await chromium.browser.newPage({ viewport: { width: 1400, height: 860 } });
-    await openWorkbench(page, server.url, folder);
+    workbench = await openInstalledWorkbench('e2e-tail', async (folder) => {
+      fs.mkdirSync(path.join(folder, '.vscode'));
+      fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'mqExplorer.clusters': [{ name: 'Tail E2E', bootstrapServers: bootstrap }] }));
+      const admin = new Kafka({ brokers: bootstrap.split(','), logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }).finally(() => admin.disconnect());
+      await kcatProduce(bootstrap, topic, [
+        { key: 'o-1', value: JSON.stringify({ type: 'OrderCreated', total: 12 }) },
+        { key: 'o-2', value: JSON.stringify({ type: 'OrderPaid', total: 120 }) },
+        { key: 'o-3', value: JSON.stringify({ type: 'OrderCreated', total: 300 }) },
+        { key: 'x-4', value: '<img src=x onerror="window.__mqxTailPwned = 1">' },
+      ]);
+    });
+    page = workbench.page;
   });
 
   after(async () => {
-    await chromium?.close();
-    await server?.stop();
-    removeDir(folder);
-    removeDir(extensionsDir);
+    await workbench?.close();
   });
 
   it('filters by message type and a JSON path, counts matched / scanned, shows details as text', async () => {

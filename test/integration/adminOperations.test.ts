@@ -33,6 +33,22 @@ describe(`Topic and group administration on a real broker (Kafka ${DEFAULT_KAFKA
     await client?.dispose();
   });
 
+  /** Runs `check` while a real consumer (client id `clientId`) is a joined member of the group. */
+  async function whileMember(groupId: string, topic: string, clientId: string, check: () => Promise<void>): Promise<void> {
+    const consumer = new Kafka({ brokers: cluster.bootstrapServers.split(','), clientId, logLevel: logLevel.NOTHING }).consumer({ groupId });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic] });
+    let joined = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+    await consumer.run({ eachMessage: () => Promise.resolve() });
+    try {
+      await waitUntil(() => joined, { timeoutMs: 30_000, what: 'the consumer to join' });
+      await check();
+    } finally {
+      await consumer.disconnect();
+    }
+  }
+
   async function fill(topic: string, perPartition: number[]): Promise<void> {
     await kcatProduce(
       cluster.bootstrapServers,
@@ -106,18 +122,9 @@ describe(`Topic and group administration on a real broker (Kafka ${DEFAULT_KAFKA
     const name = unique('group-topic');
     const groupId = unique('group');
     await client.createTopic({ name, partitions: 1, replicationFactor: 1 });
-    const consumer = new Kafka({ brokers: cluster.bootstrapServers.split(','), clientId: 'admin-it-member', logLevel: logLevel.NOTHING }).consumer({ groupId });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [name] });
-    let joined = false;
-    consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
-    await consumer.run({ eachMessage: () => Promise.resolve() });
-    try {
-      await waitUntil(() => joined, { timeoutMs: 30_000, what: 'the consumer to join' });
-      await assert.rejects(client.deleteConsumerGroup(groupId), /still has 1 active member\(s\): admin-it-member on .*Stop them first/);
-    } finally {
-      await consumer.disconnect();
-    }
+    await whileMember(groupId, name, 'admin-it-member', () =>
+      assert.rejects(client.deleteConsumerGroup(groupId), /still has 1 active member\(s\): admin-it-member on .*Stop them first/),
+    );
     await client.deleteConsumerGroup(groupId);
     assert.equal((await admin.listGroups()).groups.some((g) => g.groupId === groupId), false);
   });
@@ -154,17 +161,8 @@ describe(`Topic and group administration on a real broker (Kafka ${DEFAULT_KAFKA
     const name = unique('reset-busy');
     const groupId = unique('busy-group');
     await client.createTopic({ name, partitions: 1, replicationFactor: 1 });
-    const consumer = new Kafka({ brokers: cluster.bootstrapServers.split(','), clientId: 'busy-member', logLevel: logLevel.NOTHING }).consumer({ groupId });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [name] });
-    let joined = false;
-    consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
-    await consumer.run({ eachMessage: () => Promise.resolve() });
-    try {
-      await waitUntil(() => joined, { timeoutMs: 30_000, what: 'the consumer to join' });
-      await assert.rejects(client.planOffsetReset(groupId, name, { kind: 'earliest' }), /can only be reset while the group is empty; active: busy-member/);
-    } finally {
-      await consumer.disconnect();
-    }
+    await whileMember(groupId, name, 'busy-member', () =>
+      assert.rejects(client.planOffsetReset(groupId, name, { kind: 'earliest' }), /can only be reset while the group is empty; active: busy-member/),
+    );
   });
 });
