@@ -13,7 +13,7 @@ import { LocalCommandIds, registerLocalCommands } from './local/registerLocalCom
 import { produceFromEditor } from './produceFromEditor';
 import { ProduceCommandIds, registerProduceCommands } from './produce/registerProduceCommands';
 import { startLocalKafka } from './startLocalKafka';
-import { exportTail, fetchNextTail, filterTail } from './tailPanelCommands';
+import { exportTail, fetchNextTail, filterTail, traceFromTail } from './tailPanelCommands';
 import { tailTopic } from './tailTopic';
 import { createTopic } from './topic/createTopic';
 
@@ -31,6 +31,7 @@ export const CommandIds = {
   exportTail: 'mqExplorer.tail.export',
   filterTail: 'mqExplorer.tail.filter',
   fetchNextTail: 'mqExplorer.tail.fetchNext',
+  traceFromTail: 'mqExplorer.tail.trace',
   startLocalKafka: 'mqExplorer.startLocalKafka',
   showLogs: 'mqExplorer.showLogs',
   ...NodeCommandIds,
@@ -57,6 +58,7 @@ export function registerCommands(registry: CommandRegistry, ctx: CommandContext)
   registry.register(CommandIds.exportTail, (arg) => exportTail(ctx, arg));
   registry.register(CommandIds.filterTail, (arg) => filterTail(ctx, arg));
   registry.register(CommandIds.fetchNextTail, (arg) => fetchNextTail(ctx, arg));
+  registry.register(CommandIds.traceFromTail, (arg) => traceFromTail(ctx, arg));
   registry.register(CommandIds.startLocalKafka, () => startLocalKafka(ctx));
   registerLocalCommands(registry, ctx);
   registerConversationCommands(registry, ctx);

@@ -34,3 +34,19 @@ export async function fetchNextTail(ctx: CommandContext, arg?: unknown): Promise
   }
   return panel.fetchNext(count);
 }
+
+/**
+ * Trace conversation from a tailed message (the details pane's button), without the webview:
+ * `{ panelId, partition, offset, topics }`.
+ */
+export async function traceFromTail(ctx: CommandContext, arg?: unknown): Promise<unknown> {
+  const given = objectArg(arg);
+  const panel = ctx.tails.get(stringField(given, 'panelId') ?? '');
+  const offset = stringField(given, 'offset');
+  const seq = panel && typeof given.partition === 'number' && offset !== undefined ? panel.seqOf(given.partition, offset) : undefined;
+  if (!panel || seq === undefined) {
+    throw new Error('Trace from the tail needs { panelId, partition, offset } of a message shown in an open tail panel.');
+  }
+  const topics = Array.isArray(given.topics) ? given.topics.filter((t): t is string => typeof t === 'string') : undefined;
+  return panel.traceConversation(seq, topics);
+}

@@ -58,7 +58,8 @@ export type WebviewToHost =
   | { type: 'details'; seq: number }
   | { type: 'fetchNext'; count: number }
   | { type: 'pullEvery'; seconds: number }
-  | { type: 'export'; format: ExportFormat };
+  | { type: 'export'; format: ExportFormat }
+  | { type: 'trace'; seq: number };
 
 /** Compile-time guard for exhaustive switches on either side. */
 export function assertNever(value: never): never {
@@ -84,6 +85,7 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
     case 'filter':
       return Array.isArray(m.spec) && m.spec.every((c) => typeof c === 'object' && c !== null && typeof (c as { kind?: unknown }).kind === 'string');
     case 'details':
+    case 'trace':
       return isInt(m.seq);
     case 'fetchNext':
       return isInt(m.count) && m.count > 0;

@@ -8,6 +8,7 @@ import { type ExportFormat, exportChunks } from '../tail/exportRecords';
 import { type FilterSpec, describeFilter } from '../tail/filters';
 import { RecordStore, type StoreCounts } from '../tail/recordStore';
 import { type HostToWebview, type TailPanelInfo, assertNever, isWebviewToHost } from './protocol';
+import { traceRequestFor } from './tailTrace';
 import { renderWebviewHtml, webviewRoots } from './webviewHtml';
 
 /** How often counts go to the webview: often enough to feel live, rarely enough to batch. */
@@ -228,9 +229,50 @@ export class TailPanel extends DisposableStore {
       case 'export':
         void this.exportWithDialog(message.format);
         break;
+      case 'trace':
+        void this.traceConversation(message.seq).catch((error: unknown) => this.log.warn(`Trace from the tail failed: ${String(error)}`));
+        break;
       default:
         assertNever(message);
     }
+  }
+
+  /**
+   * Traces the conversation of a shown message: its correlation header and a window around its
+   * time, through the Trace Conversation command (which asks for the topics unless given).
+   */
+  async traceConversation(seq: number, topics?: string[]): Promise<unknown> {
+    const message = this.store.get(seq);
+    if (!message) {
+      throw new Error('That message is no longer in the panel.');
+    }
+    const config = vscode.workspace.getConfiguration('mqExplorer.conversations');
+    const request = traceRequestFor(
+      message,
+      config.get<string>('correlationHeader', 'correlation-id'),
+      Math.max(1, config.get<number>('traceWindowMinutes', 60)) * 60_000,
+    );
+    if (typeof request === 'string') {
+      void vscode.window.showWarningMessage(request);
+      return undefined;
+    }
+    return vscode.commands.executeCommand('mqExplorer.traceConversation', {
+      clusterId: this.cluster.id,
+      correlationId: request.correlationId,
+      fromTime: request.fromTime,
+      toTime: request.toTime,
+      ...(topics ? { topics, quiet: true } : {}),
+    });
+  }
+
+  /** The sequence number of the first retained message at this partition and offset. */
+  seqOf(partition: number, offset: string): number | undefined {
+    for (const m of this.store.retained()) {
+      if (m.partition === partition && m.offset === offset) {
+        return m.seq;
+      }
+    }
+    return undefined;
   }
 
   private details(seq: number): { seq: number; title: string; key: string; value: string; headers: string } | undefined {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { type FilterSpec, type FilterableMessage, compileFilter, describeFilter, parseJsonPath } from '../../src/tail/filters';
+import { traceRequestFor } from '../../src/webview/tailTrace';
 
 const messages: FilterableMessage[] = [
   { topic: 'orders', key: 'order-1', value: '{"type":"OrderCreated","total":42,"status":"new","tags":["vip","eu"],"customer":{"name":"Ada"}}', headers: { source: 'web' } },
@@ -80,5 +81,20 @@ describe('tail filters', () => {
     assert.deepEqual(parseJsonPath('a/b'), ['a', 'b']);
     assert.throws(() => parseJsonPath('$'), /empty/);
     assert.throws(() => parseJsonPath('a[x]'), /not valid/);
+  });
+});
+
+describe('traceRequestFor (tail → Trace conversation)', () => {
+  it('takes the configured correlation header first, then the presets, with a window around the message', () => {
+    const request = traceRequestFor({ headers: { kafka_correlationId: 'spring-1', 'x-id': 'mine' }, timestamp: 1_000_000 }, 'x-id', 60_000);
+    assert.deepEqual(request, { correlationId: 'mine', header: 'x-id', fromTime: 970_000, toTime: 1_030_000 });
+    const preset = traceRequestFor({ headers: { kafka_correlationId: 'spring-1' }, timestamp: 0 }, 'x-id', 10);
+    assert.equal(typeof preset === 'string' ? preset : preset.correlationId, 'spring-1');
+  });
+
+  it('says which headers it looked for when there is none', () => {
+    const none = traceRequestFor({ headers: { other: '1' }, timestamp: 0 }, 'correlation-id', 10);
+    assert.equal(typeof none, 'string');
+    assert.match(none as string, /no correlation header \(looked for .*correlation-id/);
   });
 });

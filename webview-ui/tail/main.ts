@@ -150,7 +150,9 @@ function showDetails(d: TailDetails | undefined): void {
   }
   const copy = button('Copy value', () => void navigator.clipboard.writeText(d.value).catch(() => undefined));
   const close = button('Close', () => showDetails(undefined));
+  const trace = button('Trace conversation', () => vscode.postMessage({ type: 'trace', seq: d.seq }));
+  trace.title = 'Find every message with the same correlation id across topics, as a timeline';
   const bar = el('div', 'details-bar');
-  bar.append(text('span', d.title, 'details-title'), el('span', 'spacer'), copy, close);
+  bar.append(text('span', d.title, 'details-title'), el('span', 'spacer'), trace, copy, close);
   detailsPane.append(bar, text('h4', 'Key'), text('pre', d.key), text('h4', 'Value'), text('pre', d.value, 'value-pretty'), text('h4', 'Headers'), text('pre', d.headers));
 }

@@ -83,4 +83,30 @@ describe('tail panel commands against a real broker', function () {
     await waitUntil(() => api.listTailPanels().find((p) => p.id === pushId)?.state === 'running', { timeoutMs: 30_000, what: 'the push tail to run' });
     assert.equal(api.listTailPanels().find((p) => p.id === pushId)?.mode, 'push');
   });
+
+  it('traces the conversation of a message picked in the tail panel', async () => {
+    const orders = uniqueName('saga-orders');
+    const payments = uniqueName('saga-payments');
+    await admin.createTopics({ topics: [{ topic: orders, numPartitions: 1 }, { topic: payments, numPartitions: 1 }], waitForLeaders: true });
+    const id = `conv-${uniqueName('id')}`;
+    await kcatProduce(bootstrapServers(), orders, [
+      { key: 'o-1', value: '{"type":"OrderPlaced"}', headers: { 'correlation-id': id } },
+      { key: 'o-2', value: '{"type":"OrderPlaced"}', headers: { 'correlation-id': 'someone-else' } },
+    ]);
+    await kcatProduce(bootstrapServers(), payments, [{ key: 'p-1', value: '{"type":"PaymentTaken"}', headers: { 'correlation-id': id } }]);
+
+    const panelId = await vscode.commands.executeCommand<string>('mqExplorer.tailTopic', { clusterId: cluster.id, topic: orders, fromBeginning: true });
+    const panel = () => api.listTailPanels().find((p) => p.id === panelId);
+    await waitUntil(() => (panel()?.messages.length ?? 0) >= 2, { timeoutMs: 30_000, what: 'the two orders in the panel' });
+
+    const trace = await vscode.commands.executeCommand<{ correlationId: string; steps: { topic: string; key: string | null }[] }>(
+      'mqExplorer.tail.trace',
+      { panelId, partition: 0, offset: '0', topics: [orders, payments] },
+    );
+    assert.equal(trace?.correlationId, id);
+    assert.deepEqual(trace.steps.map((s) => [s.topic, s.key]), [
+      [orders, 'o-1'],
+      [payments, 'p-1'],
+    ]);
+  });
 });
