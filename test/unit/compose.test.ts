@@ -93,7 +93,7 @@ describe('bundled docker-compose.yaml', () => {
 
   it('takes the image tag, default partitions and auto-create from the environment (settings), with defaults', function () {
     if (!parser) {
-      this.skip();
+      this.skip(); // no Compose parser on this machine (scripts/setup.sh installs one)
     }
     const [command, ...sub] = parser;
     const run = (env: Record<string, string>): string =>

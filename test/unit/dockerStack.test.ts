@@ -117,7 +117,7 @@ describe(`Docker stack lifecycle (${realDocker ? 'real Docker' : 'recording stan
 
   it('says when Docker is not installed', async function () {
     if (realDocker) {
-      this.skip();
+      this.skip(); // MQX_REAL_DOCKER=1: this failure is staged by the stand-in; a real engine cannot be made to fail this way
     }
     process.env.PATH = tempDir; // an empty folder: no docker at all
     await assert.rejects(
@@ -128,7 +128,7 @@ describe(`Docker stack lifecycle (${realDocker ? 'real Docker' : 'recording stan
 
   it('tells a stopped Docker engine apart', async function () {
     if (realDocker) {
-      this.skip();
+      this.skip(); // MQX_REAL_DOCKER=1: this failure is staged by the stand-in; a real engine cannot be made to fail this way
     }
     scenario('daemon-down');
     await assert.rejects(
@@ -162,7 +162,7 @@ describe(`Docker stack lifecycle (${realDocker ? 'real Docker' : 'recording stan
 
   it('reports a port taken by Docker itself (Compose says "port is already allocated")', async function () {
     if (realDocker) {
-      this.skip();
+      this.skip(); // MQX_REAL_DOCKER=1: this failure is staged by the stand-in; a real engine cannot be made to fail this way
     }
     scenario('port-in-use');
     const stack = await ComposeStack.detect(composeFile, settings);
@@ -171,7 +171,7 @@ describe(`Docker stack lifecycle (${realDocker ? 'real Docker' : 'recording stan
 
   it('reports an image that cannot be pulled, naming the tag setting', async function () {
     if (realDocker) {
-      this.skip();
+      this.skip(); // MQX_REAL_DOCKER=1: this failure is staged by the stand-in; a real engine cannot be made to fail this way
     }
     scenario('pull-fail');
     const stack = await ComposeStack.detect(composeFile, { ...settings, imageTag: '0.0.0-missing' });
