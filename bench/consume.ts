@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { silentLogger } from '../src/core/brokerClient';
 import { KafkaClusterClient } from '../src/kafka/kafkaClient';
 import { DEFAULT_KAFKA_VERSION, KafkaCluster } from '../test/harness/kafkaCluster';
-import { saveBenchResults } from './results';
+import { runBench, saveBenchResults } from './results';
 
 const COUNT = Number(process.env.MQX_BENCH_MESSAGES ?? 200_000);
 const SIZE = 200;
@@ -131,10 +131,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -8,7 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { silentLogger } from '../src/core/brokerClient';
 import { KafkaClusterClient } from '../src/kafka/kafkaClient';
 import { DEFAULT_KAFKA_VERSION, KafkaCluster } from '../test/harness/kafkaCluster';
-import { saveBenchResults } from './results';
+import { runBench, saveBenchResults } from './results';
 
 const TOPICS = Number(process.env.MQX_BENCH_TOPICS ?? 10_000);
 const ROUNDS = 5;
@@ -103,10 +103,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -16,7 +16,7 @@ import { producePipeline } from '../src/produce/pipeline';
 import { fileLines, jsonlItems } from '../src/produce/source';
 import { DEFAULT_KAFKA_VERSION, KafkaCluster } from '../test/harness/kafkaCluster';
 import { makeTempDir, removeDir } from '../test/harness/util';
-import { saveBenchResults } from './results';
+import { runBench, saveBenchResults } from './results';
 
 const LINES = Number(process.env.MQX_BENCH_PRODUCE_LINES ?? 1_000_000);
 const PARTITIONS = 3;
@@ -137,10 +137,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

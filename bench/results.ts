@@ -27,3 +27,14 @@ export function saveBenchResults(entries: BenchEntry[]): string {
   fs.writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
   return file;
 }
+
+/** Runs a benchmark's main function and exits with 0, or prints the failure and exits with 1. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -10,7 +10,7 @@ import { silentLogger } from '../src/core/brokerClient';
 import { KafkaClusterClient } from '../src/kafka/kafkaClient';
 import { RecordStore } from '../src/tail/recordStore';
 import { DEFAULT_KAFKA_VERSION, KafkaCluster } from '../test/harness/kafkaCluster';
-import { saveBenchResults } from './results';
+import { runBench, saveBenchResults } from './results';
 
 const COUNT = Number(process.env.MQX_BENCH_TAIL_MESSAGES ?? 1_000_000);
 const SIZE = 200;
@@ -117,10 +117,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);
