@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { ConfigResourceTypes, ConfigSource, Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, type Kafka } from 'kafkajs';
 import * as vscode from 'vscode';
 import type { ClusterEntry } from '../../../src/connections/connectionService';
 import type { MqExplorerApi } from '../../../src/extension';
 import { kcatProduce } from '../../harness/kcat';
 import { waitUntil } from '../../harness/util';
-import { activateApi, bootstrapServers, nextReportedError, uniqueName } from './helpers';
+import { activateApi, addBrokerCluster, connectedAdmin, bootstrapServers, nextReportedError, uniqueName } from './helpers';
 
 /** Administration commands and read-only mode, run as the palette or a keybinding would. */
 describe('administration and read-only mode against a real broker', function () {
@@ -15,13 +15,12 @@ describe('administration and read-only mode against a real broker', function () 
 
   before(async function () {
     api = await activateApi();
-    cluster = (await vscode.commands.executeCommand<ClusterEntry>('mqExplorer.addCluster', { name: uniqueName('admin'), bootstrapServers: bootstrapServers() }))!;
+    cluster = await addBrokerCluster('admin');
   });
 
   // A fresh admin per test: kafkajs keeps refreshing every topic it once looked at, and these tests delete topics.
   beforeEach(async () => {
-    admin = new Kafka({ brokers: bootstrapServers().split(','), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
+    admin = await connectedAdmin();
   });
 
   afterEach(async () => {

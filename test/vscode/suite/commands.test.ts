@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import * as vscode from 'vscode';
 import type { ProduceResult } from '../../../src/core/brokerClient';
 import type { ClusterEntry } from '../../../src/connections/connectionService';
@@ -10,7 +10,7 @@ import type { MqExplorerApi } from '../../../src/extension';
 import { kcatConsume, kcatProduce } from '../../harness/kcat';
 import { getFreePort } from '../../harness/ports';
 import { waitUntil } from '../../harness/util';
-import { activateApi, bootstrapServers, nextReportedError, uniqueName } from './helpers';
+import { activateApi, addBrokerCluster, connectedAdmin, bootstrapServers, nextReportedError, uniqueName } from './helpers';
 
 /** The real commands, run the way a keybinding or another extension runs them, against a real broker. */
 describe('commands against a real broker', function () {
@@ -21,12 +21,8 @@ describe('commands against a real broker', function () {
 
   before(async function () {
     api = await activateApi();
-    cluster = (await vscode.commands.executeCommand<ClusterEntry>('mqExplorer.addCluster', {
-      name: uniqueName('cluster'),
-      bootstrapServers: bootstrapServers(),
-    }))!;
-    admin = new Kafka({ brokers: bootstrapServers().split(','), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
+    cluster = await addBrokerCluster('cluster');
+    admin = await connectedAdmin();
   });
 
   after(async () => {

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
 import * as vscode from 'vscode';
+import type { ClusterEntry } from '../../../src/connections/connectionService';
 import type { MqExplorerApi } from '../../../src/extension';
 import type { ReportedError } from '../../../src/commands/commandRegistry';
 
@@ -36,4 +38,21 @@ export function nextReportedError(api: MqExplorerApi, timeoutMs = 20_000): Promi
       resolve(error);
     });
   });
+}
+
+/** Adds the runner's broker as a cluster through the real Add Cluster command. */
+export async function addBrokerCluster(label: string): Promise<ClusterEntry> {
+  const cluster = await vscode.commands.executeCommand<ClusterEntry | undefined>('mqExplorer.addCluster', {
+    name: uniqueName(label),
+    bootstrapServers: bootstrapServers(),
+  });
+  assert.ok(cluster, 'Add Cluster returned nothing');
+  return cluster;
+}
+
+/** An independent kafkajs admin on the runner's broker, to check what the commands did. */
+export async function connectedAdmin(): Promise<Admin> {
+  const admin = new Kafka({ brokers: bootstrapServers().split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  return admin;
 }

@@ -2,14 +2,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import * as vscode from 'vscode';
 import type { ProduceOutcome } from '../../../src/commands/produce/runProduce';
 import type { ClusterEntry } from '../../../src/connections/connectionService';
 import type { MqExplorerApi } from '../../../src/extension';
 import { kcatConsume } from '../../harness/kcat';
 import { waitUntil } from '../../harness/util';
-import { activateApi, bootstrapServers, nextReportedError, uniqueName } from './helpers';
+import { activateApi, addBrokerCluster, connectedAdmin, bootstrapServers, nextReportedError, uniqueName } from './helpers';
 
 /** Producing from files with the real commands, CodeLens and diagnostics, against a real broker. */
 describe('produce from files (in the extension host)', function () {
@@ -20,12 +20,8 @@ describe('produce from files (in the extension host)', function () {
 
   before(async function () {
     api = await activateApi();
-    cluster = (await vscode.commands.executeCommand<ClusterEntry>('mqExplorer.addCluster', {
-      name: uniqueName('produce-cluster'),
-      bootstrapServers: bootstrapServers(),
-    }))!;
-    admin = new Kafka({ brokers: bootstrapServers().split(','), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
+    cluster = await addBrokerCluster('produce-cluster');
+    admin = await connectedAdmin();
   });
 
   after(async () => {

@@ -2,14 +2,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import * as vscode from 'vscode';
 import type { ClusterEntry } from '../../../src/connections/connectionService';
 import type { MqExplorerApi } from '../../../src/extension';
 import { parseCsv } from '../../../src/tail/exportRecords';
 import { kcatProduce } from '../../harness/kcat';
 import { waitUntil } from '../../harness/util';
-import { activateApi, bootstrapServers, uniqueName } from './helpers';
+import { activateApi, addBrokerCluster, connectedAdmin, bootstrapServers, uniqueName } from './helpers';
 
 /** The tail panel's new options, filter and export, through the real commands. */
 describe('tail panel commands against a real broker', function () {
@@ -20,9 +20,8 @@ describe('tail panel commands against a real broker', function () {
 
   before(async function () {
     api = await activateApi();
-    cluster = (await vscode.commands.executeCommand<ClusterEntry>('mqExplorer.addCluster', { name: uniqueName('tail-cluster'), bootstrapServers: bootstrapServers() }))!;
-    admin = new Kafka({ brokers: bootstrapServers().split(','), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
+    cluster = await addBrokerCluster('tail-cluster');
+    admin = await connectedAdmin();
   });
 
   after(async () => {
