@@ -13,7 +13,7 @@ import { LocalCommandIds, registerLocalCommands } from './local/registerLocalCom
 import { produceFromEditor } from './produceFromEditor';
 import { ProduceCommandIds, registerProduceCommands } from './produce/registerProduceCommands';
 import { startLocalKafka } from './startLocalKafka';
-import { exportTail, fetchNextTail, filterTail, traceFromTail } from './tailPanelCommands';
+import { exportTail, fetchNextTail, filterTail, histogramTail, jumpToOffsetTail, openInEditorTail, selectTimeTail, traceFromTail } from './tailPanelCommands';
 import { tailTopic } from './tailTopic';
 import { createTopic } from './topic/createTopic';
 
@@ -32,6 +32,10 @@ export const CommandIds = {
   filterTail: 'mqExplorer.tail.filter',
   fetchNextTail: 'mqExplorer.tail.fetchNext',
   traceFromTail: 'mqExplorer.tail.trace',
+  selectTimeTail: 'mqExplorer.tail.selectTime',
+  histogramTail: 'mqExplorer.tail.histogram',
+  jumpToOffsetTail: 'mqExplorer.tail.jumpToOffset',
+  openInEditorTail: 'mqExplorer.tail.openInEditor',
   startLocalKafka: 'mqExplorer.startLocalKafka',
   showLogs: 'mqExplorer.showLogs',
   ...NodeCommandIds,
@@ -59,6 +63,10 @@ export function registerCommands(registry: CommandRegistry, ctx: CommandContext)
   registry.register(CommandIds.filterTail, (arg) => filterTail(ctx, arg));
   registry.register(CommandIds.fetchNextTail, (arg) => fetchNextTail(ctx, arg));
   registry.register(CommandIds.traceFromTail, (arg) => traceFromTail(ctx, arg));
+  registry.register(CommandIds.selectTimeTail, (arg) => selectTimeTail(ctx, arg));
+  registry.register(CommandIds.histogramTail, (arg) => histogramTail(ctx, arg));
+  registry.register(CommandIds.jumpToOffsetTail, (arg) => jumpToOffsetTail(ctx, arg));
+  registry.register(CommandIds.openInEditorTail, (arg) => openInEditorTail(ctx, arg));
   registry.register(CommandIds.startLocalKafka, () => startLocalKafka(ctx));
   registerLocalCommands(registry, ctx);
   registerConversationCommands(registry, ctx);

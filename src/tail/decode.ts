@@ -3,7 +3,7 @@
  * UTF-8, otherwise the bytes as base64 (and hex on demand). JSON is detected when shown, not stored.
  */
 import { isUtf8 } from 'node:buffer';
-import { type PayloadEncoding, parseJsonValue } from './json';
+import { type PayloadEncoding, indentJson, parseJsonValue } from './json';
 
 export { type PayloadEncoding, type PayloadFormat, parseJsonValue, payloadFormat } from './json';
 
@@ -28,7 +28,10 @@ export function base64ToHex(base64: string, maxBytes = 4096): string {
   return bytes.length > maxBytes ? `${hex} … (${bytes.length} bytes)` : hex;
 }
 
-/** The text a details pane shows: pretty-printed JSON, text as is, binary as base64 and hex. */
+/**
+ * The text a details pane shows: pretty-printed JSON (re-indented, values exactly as sent), text as
+ * is, binary as base64 and hex.
+ */
 export function prettyPayload(text: string | null, encoding: PayloadEncoding): string {
   if (text === null) {
     return '(null)';
@@ -36,6 +39,5 @@ export function prettyPayload(text: string | null, encoding: PayloadEncoding): s
   if (encoding === 'base64') {
     return `base64: ${text}\nhex:    ${base64ToHex(text)}`;
   }
-  const json = parseJsonValue(text);
-  return json === undefined ? text : JSON.stringify(json, null, 2);
+  return parseJsonValue(text) === undefined ? text : indentJson(text);
 }

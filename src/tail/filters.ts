@@ -10,6 +10,8 @@ export interface FilterableMessage {
   key: string | null;
   value: string | null;
   headers: Record<string, string> | undefined;
+  /** Message time, ms since the epoch. */
+  timestamp: number;
 }
 
 export type JsonOperator = '=' | '!=' | '<' | '>' | 'contains' | 'exists';
@@ -20,17 +22,83 @@ export type FilterCriterion =
   | { kind: 'regex'; field: 'key' | 'value' | 'any'; pattern: string; flags?: string }
   | { kind: 'header'; name: string; value?: string }
   | { kind: 'json'; path: string; op: JsonOperator; operand?: string }
-  | { kind: 'type'; field?: string; type: string };
+  | { kind: 'type'; field?: string; type: string }
+  /** Message time in [from, to], ms since the epoch, both inclusive; a missing end is open. */
+  | { kind: 'time'; from?: number; to?: number };
 
 export type FilterSpec = FilterCriterion[];
+
+export const JSON_OPERATORS: readonly JsonOperator[] = ['=', '!=', '<', '>', 'contains', 'exists'];
 
 /** Fields a "message type" shortcut looks at when none is named, in order. */
 export const TYPE_FIELDS = ['type', 'eventType', '@type', 'messageType', 'kind'];
 
 export type MessagePredicate = (message: FilterableMessage) => boolean;
 
-/** Compiles a filter; throws an Error with a readable sentence for a bad regex or path. */
+/**
+ * What is wrong with a filter that arrives as untrusted data (webview, command arguments), in a
+ * sentence, or undefined when it has the shape of a FilterSpec. compileFilter runs it too.
+ */
+export function filterSpecProblem(spec: unknown): string | undefined {
+  if (!Array.isArray(spec)) {
+    return 'A filter is a list of criteria.';
+  }
+  for (const [i, item] of spec.entries()) {
+    const problem = criterionProblem(item);
+    if (problem) {
+      return `Filter criterion ${i + 1}: ${problem}`;
+    }
+  }
+  return undefined;
+}
+
+export function isFilterSpec(spec: unknown): spec is FilterSpec {
+  return filterSpecProblem(spec) === undefined;
+}
+
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isOptStr = (v: unknown): boolean => v === undefined || typeof v === 'string';
+const isField = (v: unknown): boolean => v === 'key' || v === 'value' || v === 'any';
+const isOptTime = (v: unknown): boolean => v === undefined || (typeof v === 'number' && Number.isFinite(v));
+
+function criterionProblem(item: unknown): string | undefined {
+  if (typeof item !== 'object' || item === null) {
+    return 'not an object.';
+  }
+  const c = item as Record<string, unknown>;
+  switch (c.kind) {
+    case 'substring':
+      return isField(c.field) && isStr(c.text) && (c.caseSensitive === undefined || typeof c.caseSensitive === 'boolean')
+        ? undefined
+        : 'a substring needs field (key, value or any) and text.';
+    case 'regex':
+      return isField(c.field) && isStr(c.pattern) && isOptStr(c.flags) ? undefined : 'a regex needs field (key, value or any) and pattern.';
+    case 'header':
+      return isStr(c.name) && isOptStr(c.value) ? undefined : 'a header criterion needs a name (and optionally a value).';
+    case 'json':
+      return isStr(c.path) && JSON_OPERATORS.includes(c.op as JsonOperator) && isOptStr(c.operand)
+        ? undefined
+        : `a JSON criterion needs a path and op (${JSON_OPERATORS.join(', ')}).`;
+    case 'type':
+      return isStr(c.type) && isOptStr(c.field) ? undefined : 'a message-type criterion needs a type.';
+    case 'time':
+      if (!isOptTime(c.from) || !isOptTime(c.to) || (c.from === undefined && c.to === undefined)) {
+        return 'a time range needs from and/or to, in ms since the epoch.';
+      }
+      return c.from !== undefined && c.to !== undefined && (c.from as number) > (c.to as number)
+        ? `the time range ends (${formatTime(c.to as number)}) before it starts (${formatTime(c.from as number)}).`
+        : undefined;
+    default:
+      return `unknown kind ${JSON.stringify(c.kind)}.`;
+  }
+}
+
+/** Compiles a filter; throws an Error with a readable sentence for a bad regex, path or time range. */
 export function compileFilter(spec: FilterSpec): MessagePredicate {
+  const problem = filterSpecProblem(spec);
+  if (problem) {
+    throw new Error(problem);
+  }
   const tests = spec.map(compileCriterion);
   if (tests.length === 0) {
     return () => true;
@@ -102,6 +170,11 @@ function compileCriterion(criterion: FilterCriterion): CriterionTest {
           return found !== undefined && (typeof found === 'string' ? found : JSON.stringify(found)) === criterion.type;
         });
       };
+    }
+    case 'time': {
+      const from = criterion.from ?? -Infinity;
+      const to = criterion.to ?? Infinity;
+      return (m) => m.timestamp >= from && m.timestamp <= to;
     }
   }
 }
@@ -202,7 +275,28 @@ export function describeFilter(spec: FilterSpec): string {
           return c.op === 'exists' ? `${c.path} exists` : `${c.path} ${c.op} ${c.operand ?? ''}`;
         case 'type':
           return `type = ${c.type}`;
+        case 'time':
+          return describeTimeRange(c.from, c.to);
       }
     })
     .join(' and ');
+}
+
+/** `time 2024-05-01 12:00:00.000 – 12:00:04.999 UTC` (the date once when both ends share it). */
+export function describeTimeRange(from: number | undefined, to: number | undefined): string {
+  if (from === undefined) {
+    return `time ≤ ${formatTime(to ?? 0)} UTC`;
+  }
+  if (to === undefined) {
+    return `time ≥ ${formatTime(from)} UTC`;
+  }
+  const a = formatTime(from);
+  const b = formatTime(to);
+  return `time ${a} – ${a.slice(0, 10) === b.slice(0, 10) ? b.slice(11) : b} UTC`;
+}
+
+/** `2024-05-01 12:00:00.000` (UTC), or the number itself when it is no valid time. */
+export function formatTime(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString().replace('T', ' ').replace('Z', '');
 }

@@ -34,3 +34,68 @@ export function payloadFormat(text: string | null, encoding: PayloadEncoding): P
   }
   return parseJsonValue(text) === undefined ? 'text' : 'json';
 }
+
+const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
+
+/**
+ * Re-indents valid JSON text with 2 spaces, as JSON.stringify(value, null, 2) lays it out, but
+ * without parsing the values: numbers beyond 2^53 (64-bit ids) and escapes stay exactly as sent.
+ * Call it only on text that parses (parseJsonValue); other text comes back reformatted but unchecked.
+ */
+export function indentJson(text: string): string {
+  const parts: string[] = [];
+  let depth = 0;
+  let i = 0;
+  const n = text.length;
+  const newline = (): void => {
+    parts.push('\n', '  '.repeat(depth));
+  };
+  while (i < n) {
+    const ch = text[i];
+    if (ch === '"') {
+      let j = i + 1;
+      while (j < n && text[j] !== '"') {
+        j += text[j] === '\\' ? 2 : 1;
+      }
+      parts.push(text.slice(i, j + 1));
+      i = j + 1;
+    } else if (WHITESPACE.has(ch)) {
+      i++;
+    } else if (ch === '{' || ch === '[') {
+      const close = ch === '{' ? '}' : ']';
+      let j = i + 1;
+      while (j < n && WHITESPACE.has(text[j])) {
+        j++;
+      }
+      if (text[j] === close) {
+        parts.push(ch + close);
+        i = j + 1;
+      } else {
+        depth++;
+        parts.push(ch);
+        newline();
+        i++;
+      }
+    } else if (ch === '}' || ch === ']') {
+      depth--;
+      newline();
+      parts.push(ch);
+      i++;
+    } else if (ch === ',') {
+      parts.push(',');
+      newline();
+      i++;
+    } else if (ch === ':') {
+      parts.push(': ');
+      i++;
+    } else {
+      let j = i;
+      while (j < n && !WHITESPACE.has(text[j]) && !',:{}[]"'.includes(text[j])) {
+        j++;
+      }
+      parts.push(text.slice(i, j));
+      i = j;
+    }
+  }
+  return parts.join('');
+}

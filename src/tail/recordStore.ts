@@ -7,6 +7,7 @@
 import type { TailMessage } from '../core/brokerClient';
 import { type PayloadEncoding, type PayloadFormat, payloadFormat } from './json';
 import { type FilterSpec, type MessagePredicate, compileFilter } from './filters';
+import { DEFAULT_HISTOGRAM_BINS, EMPTY_HISTOGRAM, type TimeHistogram, binCount, binOf } from './histogram';
 
 /** One stored message, rebuilt on demand (details pane, export). */
 export interface StoredMessage {
@@ -50,6 +51,16 @@ export interface StoreCounts {
   dropped: number;
 }
 
+/**
+ * Where an offset of a partition is, for "Jump to offset": a row of the filtered view, retained but
+ * hidden by the filter, or not retained (then the retained offsets of that partition, and the next
+ * row after it when it falls in a gap inside that range, e.g. a transaction marker or compaction).
+ */
+export type OffsetLocation =
+  | { kind: 'shown'; index: number; seq: number }
+  | { kind: 'filtered'; seq: number }
+  | { kind: 'notRetained'; retained?: { first: number; last: number }; next?: { index: number; seq: number; offset: string } };
+
 const PREVIEW_CHARS = 300;
 const KEY_BINARY = 1;
 const VALUE_BINARY = 2;
@@ -78,6 +89,7 @@ export class RecordStore {
   private viewStart = 0;
   private spec: FilterSpec = [];
   private predicate: MessagePredicate = () => true;
+  private changes = 0;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
@@ -89,6 +101,11 @@ export class RecordStore {
     return this.spec;
   }
 
+  /** Grows whenever the retained records or the filtered view may have changed. */
+  get version(): number {
+    return this.changes;
+  }
+
   counts(): StoreCounts {
     return { retained: this.size, matched: this.view.length - this.viewStart, received: this.received, dropped: this.dropped };
   }
@@ -96,6 +113,9 @@ export class RecordStore {
   /** Adds messages (oldest first), dropping the oldest retained when full. Returns how many matched. */
   append(messages: readonly TailMessage[]): number {
     let matched = 0;
+    if (messages.length > 0) {
+      this.changes++;
+    }
     for (const m of messages) {
       if (this.size === this.capacity) {
         this.dropOldest();
@@ -113,7 +133,7 @@ export class RecordStore {
       this.headerCol[slot] = hasAny(m.headers) ? m.headers : undefined;
       this.size++;
       this.received++;
-      if (this.predicate({ topic: m.topic, key: m.key, value: m.value, headers: m.headers })) {
+      if (this.predicate({ topic: m.topic, key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp })) {
         this.view.push(seq);
         matched++;
       }
@@ -126,10 +146,11 @@ export class RecordStore {
     const predicate = compileFilter(spec);
     this.spec = spec;
     this.predicate = predicate;
+    this.changes++;
     const view: number[] = [];
     for (let seq = this.firstSeq; seq < this.nextSeq; seq++) {
       const slot = seq % this.capacity;
-      if (predicate({ topic: this.topicNames[this.topicCol[slot]], key: this.keys[slot], value: this.values[slot], headers: this.headerCol[slot] })) {
+      if (predicate({ topic: this.topicNames[this.topicCol[slot]], key: this.keys[slot], value: this.values[slot], headers: this.headerCol[slot], timestamp: this.timeCol[slot] })) {
         view.push(seq);
       }
     }
@@ -138,6 +159,7 @@ export class RecordStore {
   }
 
   clear(): void {
+    this.changes++;
     this.firstSeq = this.nextSeq;
     this.size = 0;
     this.received = 0;
@@ -214,6 +236,103 @@ export class RecordStore {
     return -1;
   }
 
+  /**
+   * Where a partition's offset is (see OffsetLocation): one pass over the retained partition and
+   * offset columns, then a binary search of the filtered view (it is in sequence order).
+   */
+  locateOffset(partition: number, offset: number, topic?: string): OffsetLocation {
+    const topicId = topic === undefined ? -1 : (this.topicIds.get(topic) ?? -2);
+    if (topicId === -2) {
+      return { kind: 'notRetained' };
+    }
+    let first = Infinity;
+    let last = -Infinity;
+    let hidden: number | undefined;
+    for (let seq = this.firstSeq; seq < this.nextSeq; seq++) {
+      const slot = seq % this.capacity;
+      if (this.partitionCol[slot] !== partition || (topicId >= 0 && this.topicCol[slot] !== topicId)) {
+        continue;
+      }
+      const o = this.offsetCol[slot];
+      first = o < first ? o : first;
+      last = o > last ? o : last;
+      if (o === offset) {
+        const index = this.viewIndexOf(seq);
+        if (index >= 0) {
+          return { kind: 'shown', index, seq };
+        }
+        hidden ??= seq;
+      }
+    }
+    if (hidden !== undefined) {
+      return { kind: 'filtered', seq: hidden };
+    }
+    if (first > last) {
+      return { kind: 'notRetained' };
+    }
+    const retained = { first, last };
+    if (offset < first || offset > last) {
+      return { kind: 'notRetained', retained };
+    }
+    const index = this.indexOfOffset(partition, offset, topic);
+    const seq = index < 0 ? -1 : this.view[this.viewStart + index];
+    return index < 0 ? { kind: 'notRetained', retained } : { kind: 'notRetained', retained, next: { index, seq, offset: String(this.offsetCol[seq % this.capacity]) } };
+  }
+
+  /**
+   * Bins the timestamps of the whole filtered view (see histogram.ts): one pass for the earliest
+   * and latest time, one to count. About 10 ms for a million records; callers throttle it.
+   */
+  timeHistogram(maxBins = DEFAULT_HISTOGRAM_BINS): TimeHistogram {
+    const view = this.view;
+    const from = this.viewStart;
+    const to = view.length;
+    if (from === to) {
+      return { ...EMPTY_HISTOGRAM, counts: [] };
+    }
+    const times = this.timeCol;
+    const capacity = this.capacity;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = from; i < to; i++) {
+      const t = times[view[i] % capacity];
+      if (t < min) {
+        min = t;
+      }
+      if (t > max) {
+        max = t;
+      }
+    }
+    const start = Math.floor(min);
+    const end = Math.floor(max) + 1;
+    const bins = binCount(start, end - 1, maxBins);
+    const counts = new Array<number>(bins).fill(0);
+    const span = end - start;
+    for (let i = from; i < to; i++) {
+      counts[binOf(times[view[i] % capacity], start, span, bins)]++;
+    }
+    return { start, end, counts, total: to - from };
+  }
+
+  /** Index in the filtered view of a sequence number, or -1 when the filter hides it. */
+  private viewIndexOf(seq: number): number {
+    let lo = this.viewStart;
+    let hi = this.view.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.view[mid];
+      if (at === seq) {
+        return mid - this.viewStart;
+      }
+      if (at < seq) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return -1;
+  }
+
   /** Every retained record, filtered or not, oldest first. */
   *retained(): Generator<StoredMessage> {
     for (let seq = this.firstSeq; seq < this.nextSeq; seq++) {
@@ -242,6 +361,7 @@ export class RecordStore {
     this.headerCol[slot] = undefined;
     this.size--;
     this.dropped++;
+    this.changes++;
     if (this.viewStart < this.view.length && this.view[this.viewStart] === seq) {
       this.viewStart++;
       // Compact now and then, so the view array does not grow without bound.

@@ -4,8 +4,9 @@
  * The host keeps the records; the webview asks for the rows it shows, by index of the filtered view.
  */
 import type { TailIdentity, TailMode, TailState } from '../core/brokerClient';
-import type { FilterSpec } from '../tail/filters';
+import { type FilterSpec, isFilterSpec } from '../tail/filters';
 import type { ExportFormat } from '../tail/exportRecords';
+import type { TimeHistogram, TimeRange } from '../tail/histogram';
 import type { StoreCounts, TailRow } from '../tail/recordStore';
 
 export interface TailPanelInfo {
@@ -30,6 +31,19 @@ export interface TailStatus {
   lag?: number;
   filter: string;
   filterError?: string;
+  /** The time range brushed on the histogram (a `time` clause added to the filter), if any. */
+  timeRange?: TimeRange;
+}
+
+/**
+ * The answer to "Jump to offset", in words for the panel; `index`/`seq` when there is a row to
+ * scroll to and select (the offset itself, or the next one after a gap).
+ */
+export interface TailJump {
+  text: string;
+  found: boolean;
+  index?: number;
+  seq?: number;
 }
 
 export interface TailDetails {
@@ -46,6 +60,8 @@ export type HostToWebview =
   | { type: 'status'; status: TailStatus }
   | { type: 'rows'; requestId: number; total: number; rows: TailRow[] }
   | { type: 'details'; details: TailDetails | undefined }
+  | { type: 'histogram'; histogram: TimeHistogram }
+  | { type: 'jumped'; jump: TailJump; total: number }
   | { type: 'cleared' };
 
 export type WebviewToHost =
@@ -59,7 +75,11 @@ export type WebviewToHost =
   | { type: 'fetchNext'; count: number }
   | { type: 'pullEvery'; seconds: number }
   | { type: 'export'; format: ExportFormat }
-  | { type: 'trace'; seq: number };
+  | { type: 'trace'; seq: number }
+  /** Brush on the histogram: null clears the selection. */
+  | { type: 'timeRange'; range: TimeRange | null }
+  | { type: 'jump'; partition: number; offset: string; topic?: string }
+  | { type: 'openInEditor'; seq: number };
 
 /** Compile-time guard for exhaustive switches on either side. */
 export function assertNever(value: never): never {
@@ -67,6 +87,20 @@ export function assertNever(value: never): never {
 }
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** An offset as the jump box sends it: decimal digits that fit a double exactly. */
+export function isOffsetText(v: unknown): v is string {
+  return typeof v === 'string' && /^\d{1,16}$/.test(v) && Number.isSafeInteger(Number(v));
+}
+
+function isTimeRange(v: unknown): v is TimeRange {
+  if (typeof v !== 'object' || v === null) {
+    return false;
+  }
+  const r = v as Record<string, unknown>;
+  return isTime(r.from) && isTime(r.to) && r.from <= r.to;
+}
 
 /** Runtime check for what arrives from the webview (it is untrusted input). */
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
@@ -83,10 +117,15 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
     case 'rows':
       return isInt(m.requestId) && isInt(m.start) && isInt(m.count);
     case 'filter':
-      return Array.isArray(m.spec) && m.spec.every((c) => typeof c === 'object' && c !== null && typeof (c as { kind?: unknown }).kind === 'string');
+      return isFilterSpec(m.spec);
     case 'details':
     case 'trace':
+    case 'openInEditor':
       return isInt(m.seq);
+    case 'timeRange':
+      return m.range === null || isTimeRange(m.range);
+    case 'jump':
+      return isInt(m.partition) && isOffsetText(m.offset) && (m.topic === undefined || typeof m.topic === 'string');
     case 'fetchNext':
       return isInt(m.count) && m.count > 0;
     case 'pullEvery':

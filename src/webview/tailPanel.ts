@@ -1,18 +1,21 @@
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { BrokerClient, TailIdentity, TailLag, TailMessage, TailOptions, TailSession, TailState } from '../core/brokerClient';
 import { DisposableStore } from '../core/lifecycle';
 import type { ClusterEntry } from '../connections/connectionService';
-import { prettyPayload } from '../tail/decode';
-import { type ExportFormat, exportChunks } from '../tail/exportRecords';
-import { type FilterSpec, describeFilter } from '../tail/filters';
+import type { ExportFormat } from '../tail/exportRecords';
+import { type FilterSpec, compileFilter, describeFilter } from '../tail/filters';
+import type { TimeHistogram, TimeRange } from '../tail/histogram';
 import { RecordStore, type StoreCounts } from '../tail/recordStore';
-import { type HostToWebview, type TailPanelInfo, assertNever, isWebviewToHost } from './protocol';
-import { traceRequestFor } from './tailTrace';
+import { type HostToWebview, type TailJump, type TailPanelInfo, assertNever, isWebviewToHost } from './protocol';
+import { type OpenedMessage, exportWithDialog, openMessageInEditor, traceConversationOf, writeExport } from './tailActions';
+import { detailsOf } from './tailDetails';
+import { jumpIn } from './tailJump';
 import { renderWebviewHtml, webviewRoots } from './webviewHtml';
 
 /** How often counts go to the webview: often enough to feel live, rarely enough to batch. */
 const STATUS_INTERVAL_MS = 100;
+/** The time histogram is one pass over the filtered view (~10 ms for 1,000,000): at most this often. */
+const HISTOGRAM_INTERVAL_MS = 500;
 const LAG_REFRESH_MS = 5_000;
 
 /** What a panel holds, for the test API. */
@@ -25,6 +28,10 @@ export interface TailPanelSnapshot {
   messages: TailMessage[];
   counts: StoreCounts;
   filter: FilterSpec;
+  /** The brushed time range (part of `filter`), if any. */
+  timeRange?: TimeRange;
+  /** The message selected in the table (clicked, or found by Jump to offset). */
+  selected?: { seq: number; topic: string; partition: number; offset: string };
   identity?: TailIdentity;
   mode: 'push' | 'pull';
   lag?: number;
@@ -47,6 +54,12 @@ export class TailPanel extends DisposableStore {
   private detail: string | undefined;
   private session: TailSession | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
+  private histogramTimer: NodeJS.Timeout | undefined;
+  private histogramVersion = -1;
+  /** The filter bar's criteria (last valid ones) and the brushed time range; the store gets both. */
+  private barSpec: FilterSpec = [];
+  private timeRange: TimeRange | undefined;
+  private selectedSeq: number | undefined;
   private pullTimer: NodeJS.Timeout | undefined;
   private lagTimer: NodeJS.Timeout | undefined;
   private lag: TailLag | undefined;
@@ -105,15 +118,50 @@ export class TailPanel extends DisposableStore {
     this.panel.reveal();
   }
 
-  /** Replaces the filter and re-applies it to what is retained; an invalid one is reported, not applied. */
+  /**
+   * Replaces the filter bar's criteria and re-applies them, with the time selection, to what is
+   * retained; an invalid filter is reported, not applied.
+   */
   setFilter(spec: FilterSpec): void {
     try {
-      this.store.setFilter(spec);
+      compileFilter(spec);
+      this.barSpec = spec;
       this.filterError = undefined;
     } catch (error) {
       this.filterError = error instanceof Error ? error.message : String(error);
     }
-    this.postStatus();
+    this.applyFilter();
+  }
+
+  /** The histogram's brush: a time range combined with the other filters, or none. */
+  setTimeRange(range: TimeRange | undefined): StoreCounts {
+    this.timeRange = range;
+    this.applyFilter();
+    return this.store.counts();
+  }
+
+  /** The time histogram of the filtered view, as the panel shows it. */
+  histogram(): TimeHistogram {
+    return this.store.timeHistogram();
+  }
+
+  /** Scrolls the table to a partition's offset and selects it, or says why it cannot. */
+  jumpTo(partition: number, offset: string, topic?: string): TailJump {
+    const jump = jumpIn(this.store, partition, offset, topic);
+    this.post({ type: 'jumped', jump, total: this.store.counts().matched });
+    if (jump.seq !== undefined) {
+      this.select(jump.seq);
+    }
+    return jump;
+  }
+
+  /** "Open in editor" of the details pane. */
+  async openInEditor(seq: number): Promise<OpenedMessage> {
+    const message = this.store.get(seq);
+    if (!message) {
+      throw new Error('That message is no longer in the panel.');
+    }
+    return openMessageInEditor(message);
   }
 
   /** Pull mode: one page now. */
@@ -123,23 +171,13 @@ export class TailPanel extends DisposableStore {
 
   /** Writes the filtered view to a file. */
   async exportTo(file: string, format: ExportFormat): Promise<number> {
-    const out = fs.createWriteStream(file, { encoding: 'utf8' });
-    const finished = new Promise<void>((resolve, reject) => {
-      out.on('finish', resolve);
-      out.on('error', reject);
-    });
-    for (const chunk of exportChunks(this.store.filtered(), format)) {
-      if (!out.write(chunk)) {
-        await new Promise<void>((resolve) => out.once('drain', resolve));
-      }
-    }
-    out.end();
-    await finished;
+    await writeExport(file, this.store.filtered(), format);
     return this.store.counts().matched;
   }
 
   snapshot(): TailPanelSnapshot {
     const messages: TailMessage[] = [];
+    const selected = this.selectedSeq === undefined ? undefined : this.store.get(this.selectedSeq);
     for (const m of this.store.retained()) {
       messages.push({ topic: m.topic, partition: m.partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: m.headers, size: m.size, ...(m.valueEncoding === 'base64' ? { valueBinary: true } : {}) });
     }
@@ -152,6 +190,8 @@ export class TailPanel extends DisposableStore {
       messages,
       counts: this.store.counts(),
       filter: this.store.filter,
+      timeRange: this.timeRange,
+      selected: selected && { seq: selected.seq, topic: selected.topic, partition: selected.partition, offset: selected.offset },
       identity: this.session?.identity,
       mode: this.options.mode ?? 'push',
       lag: this.lag?.total,
@@ -163,6 +203,7 @@ export class TailPanel extends DisposableStore {
       return;
     }
     clearTimeout(this.statusTimer);
+    clearTimeout(this.histogramTimer);
     clearInterval(this.pullTimer);
     clearInterval(this.lagTimer);
     const session = this.session;
@@ -207,8 +248,11 @@ export class TailPanel extends DisposableStore {
         break;
       case 'clear':
         this.store.clear();
+        this.selectedSeq = undefined;
+        // A brushed range was of messages now gone; kept, it would hide every new one.
+        this.timeRange = undefined;
         this.post({ type: 'cleared' });
-        this.postStatus();
+        this.applyFilter();
         break;
       case 'rows':
         this.post({ type: 'rows', requestId: message.requestId, total: this.store.counts().matched, rows: this.store.page(message.start, Math.min(message.count, 500)) });
@@ -217,7 +261,7 @@ export class TailPanel extends DisposableStore {
         this.setFilter(message.spec);
         break;
       case 'details':
-        this.post({ type: 'details', details: this.details(message.seq) });
+        this.select(message.seq);
         break;
       case 'fetchNext':
         void this.fetchNext(message.count).catch((error: unknown) => this.setState(this.state, String(error)));
@@ -227,10 +271,19 @@ export class TailPanel extends DisposableStore {
         this.schedulePulls();
         break;
       case 'export':
-        void this.exportWithDialog(message.format);
+        void exportWithDialog(this.session?.topics ?? this.options.topics, message.format, (file) => this.exportTo(file, message.format));
         break;
       case 'trace':
         void this.traceConversation(message.seq).catch((error: unknown) => this.log.warn(`Trace from the tail failed: ${String(error)}`));
+        break;
+      case 'timeRange':
+        this.setTimeRange(message.range ?? undefined);
+        break;
+      case 'jump':
+        this.jumpTo(message.partition, message.offset, message.topic);
+        break;
+      case 'openInEditor':
+        void this.openInEditor(message.seq).catch((error: unknown) => void vscode.window.showErrorMessage(`Open in editor failed: ${String(error)}`));
         break;
       default:
         assertNever(message);
@@ -246,23 +299,7 @@ export class TailPanel extends DisposableStore {
     if (!message) {
       throw new Error('That message is no longer in the panel.');
     }
-    const config = vscode.workspace.getConfiguration('mqExplorer.conversations');
-    const request = traceRequestFor(
-      message,
-      config.get<string>('correlationHeader', 'correlation-id'),
-      Math.max(1, config.get<number>('traceWindowMinutes', 60)) * 60_000,
-    );
-    if (typeof request === 'string') {
-      void vscode.window.showWarningMessage(request);
-      return undefined;
-    }
-    return vscode.commands.executeCommand('mqExplorer.traceConversation', {
-      clusterId: this.cluster.id,
-      correlationId: request.correlationId,
-      fromTime: request.fromTime,
-      toTime: request.toTime,
-      ...(topics ? { topics, quiet: true } : {}),
-    });
+    return traceConversationOf(this.cluster.id, message, topics);
   }
 
   /** The sequence number of the first retained message at this partition and offset. */
@@ -275,36 +312,22 @@ export class TailPanel extends DisposableStore {
     return undefined;
   }
 
-  private details(seq: number): { seq: number; title: string; key: string; value: string; headers: string } | undefined {
+  /** Selects a message and shows its details (undefined once it has dropped). */
+  private select(seq: number): void {
     const m = this.store.get(seq);
-    if (!m) {
-      return undefined;
-    }
-    return {
-      seq,
-      title: `${m.topic} · partition ${m.partition} · offset ${m.offset} · ${new Date(m.timestamp).toISOString()} · ${m.size} B`,
-      key: prettyPayload(m.key, m.keyEncoding),
-      value: prettyPayload(m.value, m.valueEncoding),
-      headers: JSON.stringify(m.headers, null, 2),
-    };
+    this.selectedSeq = m ? seq : undefined;
+    this.post({ type: 'details', details: m && detailsOf(m) });
   }
 
-  private async exportWithDialog(format: ExportFormat): Promise<void> {
-    const name = `${(this.session?.topics ?? this.options.topics).join('_') || 'tail'}.${format}`;
-    const target = await vscode.window.showSaveDialog({
-      title: 'Export the shown messages',
-      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()), name),
-      filters: { [format.toUpperCase()]: [format] },
-    });
-    if (!target) {
-      return;
-    }
+  private applyFilter(): void {
+    const spec: FilterSpec = this.timeRange ? [...this.barSpec, { kind: 'time', ...this.timeRange }] : this.barSpec;
     try {
-      const count = await this.exportTo(target.fsPath, format);
-      void vscode.window.showInformationMessage(`Exported ${count} message${count === 1 ? '' : 's'} to ${target.fsPath}.`);
+      this.store.setFilter(spec);
     } catch (error) {
-      void vscode.window.showErrorMessage(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.filterError = error instanceof Error ? error.message : String(error);
     }
+    this.postStatus();
+    this.postHistogram();
   }
 
   private schedulePulls(): void {
@@ -318,10 +341,22 @@ export class TailPanel extends DisposableStore {
   private accept(batch: TailMessage[]): void {
     this.store.append(batch);
     this.scheduleStatus();
+    this.histogramTimer ??= setTimeout(() => this.postHistogram(), HISTOGRAM_INTERVAL_MS);
   }
 
   private scheduleStatus(): void {
     this.statusTimer ??= setTimeout(() => this.postStatus(), STATUS_INTERVAL_MS);
+  }
+
+  /** Sends the histogram now, if the view changed since the last one (at most one pass per call). */
+  private postHistogram(): void {
+    clearTimeout(this.histogramTimer);
+    this.histogramTimer = undefined;
+    if (!this.webviewReady || this.disposed || this.histogramVersion === this.store.version) {
+      return;
+    }
+    this.histogramVersion = this.store.version;
+    this.post({ type: 'histogram', histogram: this.store.timeHistogram() });
   }
 
   private postStatus(): void {
@@ -329,13 +364,15 @@ export class TailPanel extends DisposableStore {
     this.statusTimer = undefined;
     this.post({
       type: 'status',
-      status: { counts: this.store.counts(), lag: this.lag?.total, filter: describeFilter(this.store.filter), filterError: this.filterError },
+      status: { counts: this.store.counts(), lag: this.lag?.total, filter: describeFilter(this.store.filter), filterError: this.filterError, timeRange: this.timeRange },
     });
   }
 
   private postInit(): void {
     this.post({ type: 'init', info: this.info(), state: this.state, detail: this.detail });
     this.postStatus();
+    this.histogramVersion = -1;
+    this.postHistogram();
   }
 
   private setState(state: TailState, detail?: string): void {

@@ -1,13 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { type FilterSpec, type FilterableMessage, compileFilter, describeFilter, parseJsonPath } from '../../src/tail/filters';
+import { type FilterSpec, type FilterableMessage, compileFilter, describeFilter, filterSpecProblem, isFilterSpec, parseJsonPath } from '../../src/tail/filters';
 import { traceRequestFor } from '../../src/webview/tailTrace';
 
+const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
 const messages: FilterableMessage[] = [
-  { topic: 'orders', key: 'order-1', value: '{"type":"OrderCreated","total":42,"status":"new","tags":["vip","eu"],"customer":{"name":"Ada"}}', headers: { source: 'web' } },
-  { topic: 'orders', key: 'order-2', value: '{"type":"OrderPaid","total":7.5,"status":"paid","tags":[],"customer":{"name":"Bob"}}', headers: { source: 'app', trace: 'x' } },
-  { topic: 'orders', key: null, value: 'plain text ERROR here', headers: {} },
-  { topic: 'orders', key: 'K', value: null, headers: {} },
-  { topic: 'events', key: 'e', value: '{"eventType":"Ping","when":"2024-05-01T00:00:00Z"}', headers: {} },
+  { topic: 'orders', key: 'order-1', value: '{"type":"OrderCreated","total":42,"status":"new","tags":["vip","eu"],"customer":{"name":"Ada"}}', headers: { source: 'web' }, timestamp: T0 },
+  { topic: 'orders', key: 'order-2', value: '{"type":"OrderPaid","total":7.5,"status":"paid","tags":[],"customer":{"name":"Bob"}}', headers: { source: 'app', trace: 'x' }, timestamp: T0 + 1000 },
+  { topic: 'orders', key: null, value: 'plain text ERROR here', headers: {}, timestamp: T0 + 2000 },
+  { topic: 'orders', key: 'K', value: null, headers: {}, timestamp: T0 + 2999 },
+  { topic: 'events', key: 'e', value: '{"eventType":"Ping","when":"2024-05-01T00:00:00Z"}', headers: {}, timestamp: T0 + 60_000 },
 ];
 
 function keys(spec: FilterSpec): (string | null)[] {
@@ -74,6 +75,51 @@ describe('tail filters', () => {
     ];
     assert.deepEqual(keys(spec), ['order-2']);
     assert.equal(describeFilter(spec), 'header source and total > 5 and value contains "paid"');
+  });
+
+  it('time: from and to inclusive, either end open', () => {
+    assert.deepEqual(keys([{ kind: 'time', from: T0 + 1000, to: T0 + 2999 }]), ['order-2', null, 'K']);
+    assert.deepEqual(keys([{ kind: 'time', from: T0 + 1001, to: T0 + 2998 }]), [null]);
+    assert.deepEqual(keys([{ kind: 'time', from: T0 + 3000 }]), ['e']);
+    assert.deepEqual(keys([{ kind: 'time', to: T0 }]), ['order-1']);
+    assert.deepEqual(keys([{ kind: 'time', from: T0 + 60_000, to: T0 + 60_000 }]), ['e']);
+    assert.deepEqual(keys([{ kind: 'time', from: T0 + 5000, to: T0 + 6000 }]), []);
+  });
+
+  it('time combines with the other criteria and is described in UTC', () => {
+    const spec: FilterSpec = [{ kind: 'substring', field: 'key', text: 'order' }, { kind: 'time', from: T0 + 500, to: T0 + 1500 }];
+    assert.deepEqual(keys(spec), ['order-2']);
+    assert.equal(describeFilter(spec), 'key contains "order" and time 2024-05-01 12:00:00.500 – 12:00:01.500 UTC');
+    assert.equal(describeFilter([{ kind: 'time', from: T0, to: Date.UTC(2024, 4, 2) }]), 'time 2024-05-01 12:00:00.000 – 2024-05-02 00:00:00.000 UTC');
+    assert.equal(describeFilter([{ kind: 'time', from: T0 }]), 'time ≥ 2024-05-01 12:00:00.000 UTC');
+    assert.equal(describeFilter([{ kind: 'time', to: T0 }]), 'time ≤ 2024-05-01 12:00:00.000 UTC');
+  });
+
+  it('refuses a time range that ends before it starts, has no end, or is not numbers', () => {
+    assert.throws(() => compileFilter([{ kind: 'time', from: T0 + 1, to: T0 }]), /ends \(2024-05-01 12:00:00.000\) before it starts \(2024-05-01 12:00:00.001\)/);
+    assert.throws(() => compileFilter([{ kind: 'time' }]), /needs from and\/or to/);
+    assert.equal(isFilterSpec([{ kind: 'time', from: '1', to: 2 }]), false);
+    assert.equal(isFilterSpec([{ kind: 'time', from: Number.NaN }]), false);
+    assert.equal(isFilterSpec([{ kind: 'time', from: 0, to: Number.POSITIVE_INFINITY }]), false);
+  });
+
+  it('validates a filter that arrives as data, naming the bad criterion', () => {
+    assert.equal(filterSpecProblem([]), undefined);
+    const valid: FilterSpec = [
+      { kind: 'substring', field: 'any', text: 'x', caseSensitive: true },
+      { kind: 'regex', field: 'key', pattern: 'a+', flags: 'i' },
+      { kind: 'header', name: 'h' },
+      { kind: 'json', path: 'a.b', op: 'contains', operand: '1' },
+      { kind: 'type', type: 'T', field: 'kind' },
+      { kind: 'time', from: 0, to: 1 },
+    ];
+    assert.equal(filterSpecProblem(valid), undefined);
+    assert.equal(filterSpecProblem('nope'), 'A filter is a list of criteria.');
+    assert.match(filterSpecProblem([{ kind: 'header', name: 'h' }, { kind: 'json', path: 'a', op: '~' }]) ?? '', /^Filter criterion 2: a JSON criterion needs a path and op/);
+    for (const bad of [null, 7, { kind: 'nope' }, { kind: 'substring', field: 'body', text: 'x' }, { kind: 'substring', field: 'key' }, { kind: 'regex', field: 'key', pattern: 1 }, { kind: 'header', name: 'h', value: 2 }, { kind: 'type' }]) {
+      assert.equal(isFilterSpec([bad]), false, JSON.stringify(bad));
+    }
+    assert.throws(() => compileFilter([{ kind: 'nope' } as unknown as FilterSpec[number]]), /Filter criterion 1: unknown kind "nope"/);
   });
 
   it('parses JSON paths and refuses empty or malformed ones', () => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { TailMessage } from '../../src/core/brokerClient';
 import { base64ToHex, decodePayload, payloadFormat, prettyPayload } from '../../src/tail/decode';
+import { indentJson } from '../../src/tail/json';
 import { exportToString, parseCsv } from '../../src/tail/exportRecords';
 import { RecordStore } from '../../src/tail/recordStore';
 
@@ -26,6 +27,13 @@ describe('tail decoding', () => {
     assert.equal(payloadFormat('AAE=', 'base64'), 'binary');
     assert.equal(prettyPayload('{"a":{"b":1}}', 'text'), '{\n  "a": {\n    "b": 1\n  }\n}');
     assert.equal(prettyPayload('<b>x</b>', 'text'), '<b>x</b>');
+  });
+
+  it('pretty-prints JSON as JSON.stringify would, keeping big numbers and escapes exactly as sent', () => {
+    for (const text of ['{"a":[1,2,{"b":null}],"c":{},"d":[],"e":"x, y: {z}","f":true}', '[]', '[ { } , [ ] ]', ' {"a" : {"b" : [ 1 , "2" ] } } ', '{"q":"say \\"hi\\", \\\\"}']) {
+      assert.equal(indentJson(text), JSON.stringify(JSON.parse(text), null, 2), text);
+    }
+    assert.equal(prettyPayload('{"id":12345678901234567890,"e":"\\u00e9","n":1.50}', 'text'), '{\n  "id": 12345678901234567890,\n  "e": "\\u00e9",\n  "n": 1.50\n}');
   });
 });
 
@@ -57,6 +65,36 @@ describe('tail record store', () => {
     assert.deepEqual(store.page(0, 10).map((r) => r.offset), ['12', '15']);
     assert.equal(store.indexOfOffset(1, 15), 1);
     assert.equal(store.indexOfOffset(1, 99), -1);
+  });
+
+  it('locates an offset for Jump to offset: shown, hidden by the filter, in a gap, or not retained', () => {
+    const store = new RecordStore(6);
+    const at = (topic: string, partition: number, offset: number, value: string): TailMessage => ({ ...message(offset, value), topic, partition });
+    // Partition 0 of "a" has offsets 10, 11, 13 (12 is a gap), partition 1 has 10; "b" has 0/10.
+    store.append([at('a', 0, 9, 'x'), at('a', 0, 10, 'x'), at('a', 1, 10, 'y'), at('a', 0, 11, 'y'), at('b', 0, 10, 'x'), at('a', 0, 13, 'x')]);
+    store.append([at('a', 0, 14, 'x')]); // drops offset 9
+    assert.deepEqual(store.locateOffset(0, 11), { kind: 'shown', index: 2, seq: 3 });
+    assert.deepEqual(store.locateOffset(0, 10, 'a'), { kind: 'shown', index: 0, seq: 1 });
+    assert.deepEqual(store.locateOffset(0, 10, 'b'), { kind: 'shown', index: 3, seq: 4 });
+    assert.deepEqual(store.locateOffset(1, 10, 'a'), { kind: 'shown', index: 1, seq: 2 });
+    assert.deepEqual(store.locateOffset(0, 9, 'a'), { kind: 'notRetained', retained: { first: 10, last: 14 } });
+    assert.deepEqual(store.locateOffset(0, 99, 'a'), { kind: 'notRetained', retained: { first: 10, last: 14 } });
+    assert.deepEqual(store.locateOffset(0, 12, 'a'), { kind: 'notRetained', retained: { first: 10, last: 14 }, next: { index: 4, seq: 5, offset: '13' } });
+    assert.deepEqual(store.locateOffset(7, 1), { kind: 'notRetained' });
+    assert.deepEqual(store.locateOffset(0, 1, 'unknown-topic'), { kind: 'notRetained' });
+    store.setFilter([{ kind: 'substring', field: 'value', text: 'x' }]);
+    assert.deepEqual(store.locateOffset(0, 11, 'a'), { kind: 'filtered', seq: 3 });
+    assert.deepEqual(store.locateOffset(1, 10), { kind: 'filtered', seq: 2 });
+    assert.deepEqual(store.locateOffset(0, 13, 'a'), { kind: 'shown', index: 2, seq: 5 });
+    // indexOfOffset: the first shown row at or after an offset.
+    assert.equal(store.indexOfOffset(0, 11, 'a'), 2);
+    assert.equal(store.indexOfOffset(0, 0), 0);
+    assert.equal(store.indexOfOffset(0, 15), -1);
+    assert.equal(store.indexOfOffset(1, 0), -1);
+    assert.equal(new RecordStore(3).indexOfOffset(0, 0), -1);
+    assert.deepEqual(new RecordStore(3).locateOffset(0, 0), { kind: 'notRetained' });
+    store.clear();
+    assert.deepEqual(store.locateOffset(0, 13, 'a'), { kind: 'notRetained' });
   });
 
   it('clears everything and starts counting again', () => {

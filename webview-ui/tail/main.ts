@@ -1,12 +1,16 @@
 /**
  * Browser side of the tail panel. The host keeps the messages; this page shows the rows in view,
- * the filter bar, counts, the details of one message, and the push/pull and group controls.
+ * the filter bar, counts, the histogram of message times (drag to select a time range), jump to
+ * offset, the details of one message, and the push/pull and group controls.
  * Everything is rendered as text (textContent): message content is untrusted.
  */
 import type { TailState } from '../../src/core/brokerClient';
 import type { HostToWebview, TailDetails, TailPanelInfo, TailStatus, WebviewToHost } from '../../src/webview/protocol';
+import { DetailsLayout } from './detailsLayout';
 import { assertNever, button, el, input, text } from './dom';
 import { FilterBar } from './filterBar';
+import { HistogramView } from './histogramView';
+import { JumpBox } from './jumpBox';
 import { VirtualTable } from './virtualTable';
 
 interface VsCodeApi {
@@ -26,6 +30,7 @@ const heading = el('span', 'heading');
 const badge = el('span', 'badge');
 const identity = el('span', 'identity');
 const counter = el('span', 'counter');
+const filterDescription = el('span', 'filter-description');
 const pauseButton = button('Pause', () => vscode.postMessage({ type: state === 'paused' ? 'resume' : 'pause' }));
 const clearButton = button('Clear', () => vscode.postMessage({ type: 'clear' }));
 const exportButtons = (['json', 'jsonl', 'csv'] as const).map((format) =>
@@ -44,9 +49,14 @@ const fetchButton = button('Fetch next', () => vscode.postMessage({ type: 'fetch
 const pullControls = el('span', 'group pull');
 pullControls.append(fetchButton, pullCount, text('span', 'every', 'label'), pullEvery, text('span', 's', 'label'));
 pullEvery.addEventListener('change', () => vscode.postMessage({ type: 'pullEvery', seconds: Math.max(0, Math.floor(Number(pullEvery.value) || 0)) }));
-modeBar.append(modeLabel, counter, pullControls, tradeOff);
+modeBar.append(modeLabel, counter, filterDescription, pullControls, tradeOff);
 
 const filterBar = new FilterBar((spec) => vscode.postMessage({ type: 'filter', spec }));
+const jumpNote = el('div', 'jump-note');
+jumpNote.hidden = true;
+const jumpBox = new JumpBox((message) => vscode.postMessage(message), say);
+const histogram = new HistogramView((range) => vscode.postMessage({ type: 'timeRange', range }));
+histogram.head.append(jumpBox.element);
 const stateDetail = el('div', 'detail');
 const notice = el('div', 'notice');
 const table = new VirtualTable(
@@ -56,9 +66,9 @@ const table = new VirtualTable(
 const empty = el('div', 'empty');
 const detailsPane = el('div', 'details');
 const main = el('div', 'main');
-main.append(table.element, detailsPane);
 detailsPane.hidden = true;
-app.append(toolbar, modeBar, filterBar.element, stateDetail, notice, empty, main);
+const layout = new DetailsLayout(main, table.element, detailsPane);
+app.append(toolbar, modeBar, filterBar.element, jumpNote, histogram.element, stateDetail, notice, empty, main);
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const message = event.data;
@@ -80,6 +90,15 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
     case 'details':
       showDetails(message.details);
       break;
+    case 'histogram':
+      histogram.update(message.histogram);
+      break;
+    case 'jumped':
+      say(message.jump.text, message.jump.found ? 'found' : 'missing');
+      if (message.jump.index !== undefined && message.jump.seq !== undefined) {
+        table.reveal(message.jump.index, message.jump.seq, message.total);
+      }
+      break;
     case 'cleared':
       table.clear();
       showDetails(undefined);
@@ -93,6 +112,8 @@ vscode.postMessage({ type: 'ready' });
 
 function showInfo(i: TailPanelInfo): void {
   heading.textContent = `${i.topics.join(', ')} on ${i.clusterName} · from ${i.start}`;
+  jumpBox.setTopics(i.topics);
+  layout.setSingleTopic(i.topics.length === 1);
   identity.textContent =
     i.identity.kind === 'broadcast'
       ? 'Broadcast: sees every message, commits nothing, leaves no group'
@@ -113,6 +134,9 @@ function showStatus(s: TailStatus): void {
   const c = s.counts;
   const lag = s.lag === undefined ? '' : ` · lag ${s.lag.toLocaleString()}`;
   counter.textContent = `${c.matched.toLocaleString()} matched / ${c.retained.toLocaleString()} scanned${lag}`;
+  filterDescription.textContent = s.filter ? `Filter: ${s.filter}` : '';
+  filterDescription.title = filterDescription.textContent;
+  histogram.setSelection(s.timeRange);
   notice.textContent = c.dropped > 0 ? `Dropped the oldest ${c.dropped.toLocaleString()} messages (limit ${info?.maxMessages.toLocaleString() ?? '?'}).` : '';
   notice.hidden = c.dropped === 0 && !s.filterError;
   if (s.filterError) {
@@ -146,13 +170,27 @@ function showDetails(d: TailDetails | undefined): void {
   detailsPane.replaceChildren();
   detailsPane.hidden = !d;
   if (!d) {
+    layout.update();
     return;
   }
-  const copy = button('Copy value', () => void navigator.clipboard.writeText(d.value).catch(() => undefined));
+  const copy = (what: string) => void navigator.clipboard.writeText(what).catch(() => say('The clipboard refused the text.', 'missing'));
+  const open = button('Open in editor', () => vscode.postMessage({ type: 'openInEditor', seq: d.seq }), 'Open the value in a new editor (pretty-printed JSON, else text)');
+  const copyKey = button('Copy key', () => copy(d.key));
+  const copyValue = button('Copy value', () => copy(d.value));
   const close = button('Close', () => showDetails(undefined));
   const trace = button('Trace conversation', () => vscode.postMessage({ type: 'trace', seq: d.seq }));
   trace.title = 'Find every message with the same correlation id across topics, as a timeline';
+  const actions = el('span', 'details-actions');
+  actions.append(open, copyKey, copyValue, trace, close);
   const bar = el('div', 'details-bar');
-  bar.append(text('span', d.title, 'details-title'), el('span', 'spacer'), trace, copy, close);
-  detailsPane.append(bar, text('h4', 'Key'), text('pre', d.key), text('h4', 'Value'), text('pre', d.value, 'value-pretty'), text('h4', 'Headers'), text('pre', d.headers));
+  bar.append(text('span', d.title, 'details-title'), actions);
+  detailsPane.append(bar, text('h4', 'Key'), text('pre', d.key, 'key-pretty'), text('h4', 'Value'), text('pre', d.value, 'value-pretty'), text('h4', 'Headers'), text('pre', d.headers));
+  layout.update();
+}
+
+/** A sentence under the filter bar (jump results); empty hides it. */
+function say(sentence: string, kind: 'found' | 'missing' = 'missing'): void {
+  jumpNote.textContent = sentence;
+  jumpNote.className = `jump-note ${kind}`;
+  jumpNote.hidden = !sentence;
 }

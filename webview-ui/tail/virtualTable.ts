@@ -35,13 +35,27 @@ export class VirtualTable {
     this.body.addEventListener('click', (event) => {
       const row = (event.target as HTMLElement).closest('tr');
       if (row?.dataset.seq) {
-        this.selectedSeq = Number(row.dataset.seq);
-        for (const r of this.body.rows) {
-          r.classList.toggle('selected', r === row);
-        }
-        this.onSelect(this.selectedSeq);
+        this.markSelected(Number(row.dataset.seq));
+        this.onSelect(Number(row.dataset.seq));
       }
     });
+  }
+
+  /** Scrolls row `index` of the filtered view (of `total` rows) to the middle and selects it (Jump to offset). */
+  reveal(index: number, seq: number, total: number): void {
+    this.markSelected(seq);
+    this.total = total;
+    this.bottom.style.height = `${Math.max(0, (total - this.start - this.body.rows.length) * ROW_HEIGHT)}px`;
+    const head = this.element.querySelector('thead')?.getBoundingClientRect().height ?? ROW_HEIGHT;
+    this.element.scrollTop = Math.max(0, index * ROW_HEIGHT + head - (this.element.clientHeight - ROW_HEIGHT) / 2);
+    this.refresh();
+  }
+
+  private markSelected(seq: number): void {
+    this.selectedSeq = seq;
+    for (const r of this.body.rows) {
+      r.classList.toggle('selected', r.dataset.seq === String(seq));
+    }
   }
 
   /** New total of the filtered view: keeps following the end when the user was at the end. */
@@ -83,7 +97,7 @@ export class VirtualTable {
       row.classList.toggle('selected', r.seq === this.selectedSeq);
       row.append(
         text('td', new Date(r.timestamp).toISOString().replace('T', ' ').replace('Z', ''), 'time'),
-        text('td', r.topic, 'topic'),
+        text('td', r.topic, 'topic', r.topic),
         text('td', String(r.partition), 'num'),
         text('td', r.offset, 'num'),
         text('td', r.key, r.key === '' ? 'null key' : 'key'),
