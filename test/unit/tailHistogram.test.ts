@@ -136,7 +136,7 @@ describe('tail time histogram: the record store', () => {
     assert.ok(zoomed.start >= range.from && zoomed.end - 1 <= range.to);
   });
 
-  it('costs one cheap pass for 1,000,000 retained records', function () {
+  it('bins 1,000,000 retained records after the ring wrapped (its cost is measured by npm run bench)', function () {
     this.timeout(60_000);
     const count = 1_000_000;
     const store = new RecordStore(count);
@@ -145,20 +145,9 @@ describe('tail time histogram: the record store', () => {
       store.append(Array.from({ length: 10_000 }, (_, j) => message(i + j, T0 + (i + j) * 3)));
     }
     assert.equal(store.counts().matched, count);
-    const times: number[] = [];
-    let h = store.timeHistogram();
-    for (let round = 0; round < 7; round++) {
-      const started = process.hrtime.bigint();
-      h = store.timeHistogram();
-      times.push(Number(process.hrtime.bigint() - started) / 1e6);
-    }
-    times.sort((a, b) => a - b);
-    const median = times[3];
-    process.stdout.write(`      histogram of ${count.toLocaleString('en-US')} records: median ${median.toFixed(1)} ms, worst ${times[6].toFixed(1)} ms per pass (sent at most every 500 ms)\n`);
+    const h = store.timeHistogram();
     assert.equal(h.total, count);
     assert.equal(h.counts.reduce((a, b) => a + b, 0), count);
     assert.equal(h.start, T0 + 200_000 * 3);
-    // Generous bound for a slow CI machine; about 10 ms here.
-    assert.ok(median < 150, `a histogram pass took ${median} ms`);
   });
 });
