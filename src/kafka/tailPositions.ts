@@ -22,7 +22,12 @@ export const tpKey = (topic: string, partition: number): string => `${topic}:${p
 
 /** Positions and end offsets of the partitions a tail reads. */
 export class TailPositions {
-  /** Next offset to deliver, per topic-partition. */
+  /**
+   * Next offset to deliver, per topic-partition: where a rejoin or a restarted consumer resumes
+   * (kafkajs starts every (re)join from the group's commits, which a broadcast tail has none of),
+   * and below which a record was shown already. Recorded at start, never re-resolved: 'latest'
+   * means the end when the tail started, not when it reconnects.
+   */
   readonly position = new Map<string, bigint>();
   /** Where each selected partition starts (broadcast seeks there once). */
   readonly start = new Map<string, bigint>();

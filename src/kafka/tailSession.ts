@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type {
   Logger,
   TailIdentity,
@@ -9,9 +9,17 @@ import type {
   TailMode,
   TailOptions,
   TailSession,
+  TailState,
 } from '../core/brokerClient';
 import { decodePayload } from '../tail/decode';
+import { FetchHealth, type HealthLimits, type HealthProblem } from './tailHealth';
 import { type PositionSource, TailPositions, tpKey } from './tailPositions';
+
+/** Live broker ids and the leader id of every partition of the tailed topics. */
+interface Layout {
+  live: Set<string>;
+  leaders: Map<string, string>;
+}
 
 export interface TailSessionHooks extends PositionSource {
   /** Every topic name on the cluster (to resolve a topic pattern). */
@@ -23,6 +31,26 @@ export interface TailSessionHooks extends PositionSource {
 
 /** Prefix of every tail group, so leftovers are recognisable on a cluster. */
 export const TAIL_GROUP_PREFIX = 'mq-explorer-tail-';
+
+/** kafkajs long-poll wait: an idle fetch returns after this, so every broker's fetcher cycles at about 4 Hz. */
+const MAX_WAIT_MS = 250;
+/**
+ * Heartbeats every second (kafkajs' default is 3 s): a heartbeat after trouble is part of the proof
+ * that the tail recovered, so this bounds how long "Reconnecting" lingers after fetches resume.
+ */
+const HEARTBEAT_INTERVAL_MS = 1_000;
+/**
+ * A consumer that crashed (e.g. its group coordinator stopped) rejoins as a new member, and the
+ * coordinator waits for the old member's session to expire first: 10 s instead of kafkajs' 30 s.
+ */
+const SESSION_TIMEOUT_MS = 10_000;
+/** How often the fetch loop's health is checked (a few map lookups). */
+const WATCH_INTERVAL_MS = 500;
+/** How often a tail with a topic pattern looks for new matching topics (one ListTopics request). */
+const PATTERN_RESCAN_MS = 30_000;
+/** While reconnecting, how often the live brokers are read again (two metadata requests). */
+const LAYOUT_REFRESH_IN_TROUBLE_MS = 2_000;
+const HEALTH_LIMITS: HealthLimits = { stuckMs: 5_000, goneMs: 1_000, heartbeatMs: 3 * HEARTBEAT_INTERVAL_MS };
 
 /**
  * A consumer for looking. Broadcast (default): a unique throwaway group, no offset commits, the
@@ -40,8 +68,25 @@ export class KafkaTailSession implements TailSession {
   private readonly consumer: Consumer;
   private readonly positions: TailPositions;
   private stopping: Promise<void> | undefined;
-  private readonly positioned = new Set<string>();
   private assignment: Record<string, number[]> = {};
+  private joined = false;
+  private crashed = false;
+  private readonly health = new FetchHealth(Date.now, HEALTH_LIMITS);
+  /** Set while the consumer cannot fetch: the panel shows "Reconnecting" with `detail`. */
+  private trouble: { since: number; detail: string } | undefined;
+  private reported: { state: TailState; detail?: string } | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  /** Live brokers and partition leaders as last read, to notice a lost leader and name it. */
+  private layout: Layout | undefined;
+  /** Every broker address seen (a stopped broker leaves the layout but keeps its name here). */
+  private readonly brokerAddresses = new Map<string, string>();
+  private layoutAdmin: Promise<Admin> | undefined;
+  private layoutReadAt = 0;
+  private rescanTimer: NodeJS.Timeout | undefined;
+  /** Set while the consumer stops and runs again to add topics; the fetch loop is down on purpose. */
+  private restarting = false;
+  private probing = false;
+  private probeQueued = false;
   private userPaused = false;
   private pullRemaining = 0;
   private pullDelivered = 0;
@@ -51,7 +96,7 @@ export class KafkaTailSession implements TailSession {
   heartbeats = 0;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: TailOptions,
     private readonly listener: TailListener,
     private readonly logger: Logger,
@@ -65,55 +110,153 @@ export class KafkaTailSession implements TailSession {
     this.consumer = kafka.consumer({
       groupId: this.groupId,
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 250,
+      maxWaitTimeInMs: MAX_WAIT_MS,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+      sessionTimeout: SESSION_TIMEOUT_MS,
       retry: { retries: 5 },
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+    const events = this.consumer.events;
+    this.consumer.on(events.GROUP_JOIN, (event) => {
+      const previous = this.assignment;
+      const rejoin = this.joined;
       this.assignment = event.payload.memberAssignment;
-      this.positionAt(event.payload.memberAssignment);
+      this.joined = true;
+      this.health.heartbeat();
+      this.positionAt(event.payload.memberAssignment, previous);
       this.applyPauses();
-      this.listener.onState(this.userPaused ? 'paused' : 'running');
-    });
-    this.consumer.on(this.consumer.events.REQUEST, (event) => {
-      if (event.payload.apiName === 'Fetch') {
-        this.fetchRequests++;
+      this.report();
+      if (rejoin) {
+        this.suspect();
       }
     });
-    this.consumer.on(this.consumer.events.HEARTBEAT, () => this.heartbeats++);
-    this.consumer.on(this.consumer.events.CRASH, (event) => {
+    this.consumer.on(events.REQUEST, (event) => {
+      if (event.payload.apiName === 'Fetch') {
+        this.fetchRequests++;
+      } else if (event.payload.apiName === 'Metadata') {
+        // Once running, kafkajs re-reads metadata when it lost a broker or a leader (or every 5 minutes).
+        this.suspect();
+      }
+    });
+    this.consumer.on(events.FETCH_START, (event) => this.health.fetchStart(event.payload.nodeId));
+    this.consumer.on(events.FETCH, (event) => {
+      this.health.fetchDone(event.payload.nodeId);
+      if (this.trouble) {
+        this.watch();
+      }
+    });
+    this.consumer.on(events.HEARTBEAT, () => {
+      this.heartbeats++;
+      this.health.heartbeat();
+    });
+    this.consumer.on(events.CRASH, (event) => {
       const { error, restart } = event.payload;
       this.logger.error(`Tail ${this.groupId} crashed: ${error.message}${restart ? ' (restarting)' : ''}`);
-      this.listener.onState(restart ? 'connecting' : 'failed', restart ? `Reconnecting: ${error.message}` : error.message);
+      if (!restart) {
+        this.crashed = true;
+        this.listener.onState('failed', error.message);
+        return;
+      }
+      // kafkajs restarts the consumer with new fetchers and a new membership: a shared group then
+      // resumes from its commits, a broadcast one from the positions this session keeps (positionAt).
+      this.health.reset();
+      this.assignment = {};
+      this.trouble = {
+        since: Date.now(),
+        detail: `Reconnecting: the consumer stopped on an error (${error.message}) and restarts; it resumes where it left off…`,
+      };
+      this.report();
     });
   }
 
   /** Resolves topics and start offsets, connects and subscribes; resolves once the consumer runs. */
   async start(): Promise<void> {
-    this.listener.onState('connecting');
+    this.report();
     this.topics = await this.resolveTopics();
     await this.positions.resolve(this.topics, this.options, this.identity.kind === 'broadcast');
     await this.consumer.connect();
     // A broadcast group has no commits and seeks on join; a shared group without commits starts per `start`.
     const fromBeginning = this.identity.kind === 'broadcast' || (this.options.start ?? (this.options.fromBeginning ? 'earliest' : 'latest')) === 'earliest';
     await this.consumer.subscribe({ topics: this.topics, fromBeginning });
-    await this.consumer.run({
+    await this.runConsumer();
+    this.watchdog = setInterval(() => this.watch(), WATCH_INTERVAL_MS);
+    this.watchdog.unref?.();
+    if (this.options.topicPattern) {
+      this.rescanTimer = setInterval(() => void this.rescanTopics().catch(() => undefined), PATTERN_RESCAN_MS);
+      this.rescanTimer.unref?.();
+    }
+    void this.readLayout();
+    this.emitLag();
+  }
+
+  /**
+   * Tails topics created since the tail started that match its pattern (called every 30 s). kafkajs
+   * cannot change a running subscription, so the consumer stops and runs again; every partition
+   * already tailed resumes at its next offset (positionAt), the new topics start at their earliest.
+   * Resolves with the topics added.
+   */
+  async rescanTopics(): Promise<string[]> {
+    if (!this.options.topicPattern || this.stopping || this.crashed || this.restarting) {
+      return [];
+    }
+    const pattern = new RegExp(this.options.topicPattern);
+    const added = (await this.hooks.listTopics()).filter((t) => pattern.test(t) && !t.startsWith('__') && !this.topics.includes(t)).sort();
+    const usable: string[] = [];
+    for (const topic of added) {
+      try {
+        // New topics start at their earliest offset: everything in them is new to this tail.
+        await this.positions.resolve([topic], { ...this.options, start: 'earliest', startOffsets: undefined }, this.identity.kind === 'broadcast');
+        usable.push(topic);
+      } catch (error) {
+        this.logger.warn(`Tail ${this.groupId}: not tailing new topic ${topic}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (usable.length === 0 || this.stopping || this.crashed) {
+      return [];
+    }
+    this.restarting = true;
+    try {
+      await this.consumer.stop();
+      if (this.stopping) {
+        return [];
+      }
+      this.health.reset();
+      this.topics = [...this.topics, ...usable];
+      await this.consumer.subscribe({ topics: usable, fromBeginning: true });
+      await this.runConsumer();
+      this.logger.info(`Tail ${this.groupId}: now also tailing ${usable.join(', ')} (new topics matching /${this.options.topicPattern}/)`);
+      void this.readLayout();
+      return usable;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.error(`Tail ${this.groupId}: could not add the new topics ${usable.join(', ')}: ${message}`);
+      if (!this.stopping) {
+        this.crashed = true;
+        this.listener.onState('failed', `Could not add the new topics ${usable.join(', ')}: ${message}`);
+      }
+      return [];
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  private runConsumer(): Promise<void> {
+    return this.consumer.run({
       autoCommit: this.identity.kind === 'shared',
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => this.deliver(payload),
     });
-    this.emitLag();
   }
 
   pause(): void {
     this.userPaused = true;
     this.applyPauses();
-    this.listener.onState('paused');
+    this.report();
   }
 
   resume(): void {
     this.userPaused = false;
     this.applyPauses();
-    this.listener.onState('running');
+    this.report();
   }
 
   async fetchNext(count: number): Promise<number> {
@@ -150,6 +293,8 @@ export class KafkaTailSession implements TailSession {
   }
 
   private async shutdown(): Promise<void> {
+    clearInterval(this.watchdog);
+    clearInterval(this.rescanTimer);
     this.finishPull();
     try {
       await this.consumer.disconnect();
@@ -159,8 +304,192 @@ export class KafkaTailSession implements TailSession {
     } catch (error) {
       this.logger.warn(`Could not remove tail group ${this.groupId}: ${String(error)}`);
     } finally {
+      const admin = this.layoutAdmin;
+      this.layoutAdmin = undefined;
+      await admin?.then((a) => a.disconnect()).catch(() => undefined);
       this.listener.onState('stopped');
       this.hooks.onStopped(this);
+    }
+  }
+
+  /** Tells the listener the state, once per change: paused wins, then trouble, then running. */
+  private report(): void {
+    if (this.stopping || this.crashed) {
+      return;
+    }
+    let next: { state: TailState; detail?: string };
+    if (this.userPaused) {
+      next = { state: 'paused' };
+    } else if (this.trouble) {
+      next = { state: 'connecting', detail: this.trouble.detail };
+    } else {
+      next = { state: this.joined ? 'running' : 'connecting' };
+    }
+    if (this.reported?.state === next.state && this.reported.detail === next.detail) {
+      return;
+    }
+    this.reported = next;
+    this.listener.onState(next.state, next.detail);
+  }
+
+  /**
+   * Compares kafkajs' fetch loop with what a healthy one does (see FetchHealth) and reports
+   * "Reconnecting" when a broker is lost, "running" as soon as fetches and heartbeats succeed again.
+   * Only judged while fetching is wanted: a paused tail or a pull tail between pulls fetches nothing.
+   */
+  private watch(): void {
+    if (this.stopping || this.crashed || !this.joined || this.restarting) {
+      return;
+    }
+    if (this.trouble) {
+      if (Date.now() - this.layoutReadAt > LAYOUT_REFRESH_IN_TROUBLE_MS) {
+        // While in trouble, keep learning which brokers left (their fetchers are gone for good).
+        this.logger.debug(`Tail ${this.groupId} still reconnecting after ${Date.now() - this.trouble.since} ms; fetchers: ${this.health.summary()}`);
+        this.layoutReadAt = Date.now();
+        void this.readLayout();
+      }
+      if (this.health.recoveredSince(this.trouble.since, this.isLive)) {
+        this.logger.info(`Tail ${this.groupId} fetches again (was: ${this.trouble.detail})`);
+        this.trouble = undefined;
+        this.report();
+        void this.readLayout();
+      }
+      return;
+    }
+    const problems = this.health.problems(this.isLive);
+    if (problems.length > 0) {
+      this.beginTrouble(this.describeProblems(problems));
+    }
+  }
+
+  /** Whether the last layout lists the broker (undefined for a broker never seen in one). */
+  private readonly isLive = (nodeId: string): boolean | undefined =>
+    this.layout && this.brokerAddresses.has(nodeId) ? this.layout.live.has(nodeId) : undefined;
+
+  /** Reports "Reconnecting" with `detail`, unless trouble is already shown or fetching is not wanted now. */
+  private beginTrouble(detail: string): void {
+    if (this.trouble || !this.active() || this.stopping || this.crashed) {
+      return;
+    }
+    this.trouble = { since: Date.now(), detail };
+    this.logger.warn(`Tail ${this.groupId}: ${detail}`);
+    this.report();
+  }
+
+  /** "Reconnecting: broker 127.0.0.1:9092 (leader of orders-0, orders-2) is unreachable; waiting for a new leader…" */
+  private describeProblems(problems: HealthProblem[]): string {
+    const nodes = [...new Set(problems.flatMap((p) => (p.nodeId === undefined ? [] : [p.nodeId])))];
+    if (nodes.length === 0) {
+      return 'Reconnecting: the consumer group coordinator does not answer; waiting for the cluster to elect a new one…';
+    }
+    const stuck = problems.every((p) => p.kind === 'stuck');
+    return this.describeLost(
+      nodes.map((nodeId) => ({ nodeId, partitions: this.tailedPartitions().filter((tp) => this.layout?.leaders.get(tpKey(tp.topic, tp.partition)) === nodeId) })),
+      stuck ? 'not answering' : 'unreachable',
+    );
+  }
+
+  private describeLost(lost: { nodeId: string; partitions: { topic: string; partition: number }[] }[], condition: string): string {
+    const names = lost.map(({ nodeId, partitions }) => {
+      const address = this.brokerAddresses.get(nodeId) ?? `id ${nodeId}`;
+      const led = partitions.map((tp) => `${tp.topic}-${tp.partition}`);
+      const shown = led.length > 4 ? [...led.slice(0, 4), `${led.length - 4} more`] : led;
+      return led.length > 0 ? `${address} (leader of ${shown.join(', ')})` : address;
+    });
+    const subject = names.length > 1 ? `brokers ${names.join(' and ')} are` : `broker ${names[0]} is`;
+    const led = lost.some((l) => l.partitions.length > 0);
+    return `Reconnecting: ${subject} ${condition}; ${led ? 'waiting for a new leader' : 'retrying'}…`;
+  }
+
+  /** The partitions this tail reads now: assigned to it and selected. */
+  private tailedPartitions(): { topic: string; partition: number }[] {
+    return Object.entries(this.assignment).flatMap(([topic, partitions]) =>
+      partitions.filter((partition) => this.positions.isSelected(topic, partition)).map((partition) => ({ topic, partition })),
+    );
+  }
+
+  /**
+   * kafkajs re-read metadata or rejoined after running: compare the partition leaders with the last
+   * layout. A tailed partition whose leader left the cluster means kafkajs is moving to a new leader
+   * (a stopped broker hands leadership over first, so kafkajs' own fetches often show nothing
+   * wrong). One probe at a time; a suspicion during a probe queues one more.
+   */
+  private suspect(): void {
+    if (!this.joined || this.stopping || this.crashed) {
+      return;
+    }
+    if (this.probing) {
+      this.probeQueued = true;
+      return;
+    }
+    this.probing = true;
+    void this.probeLeaders(this.layout, 0).finally(() => {
+      this.probing = false;
+      if (this.probeQueued) {
+        this.probeQueued = false;
+        this.suspect();
+      }
+    });
+  }
+
+  private async probeLeaders(before: Layout | undefined, attempt: number): Promise<void> {
+    const now = await this.readLayout();
+    if (!before || !now || this.stopping) {
+      return;
+    }
+    const lost = new Map<string, { topic: string; partition: number }[]>();
+    let movedToLive = false;
+    for (const tp of this.tailedPartitions()) {
+      const key = tpKey(tp.topic, tp.partition);
+      const old = before.leaders.get(key);
+      if (old === undefined || old === now.leaders.get(key)) {
+        continue;
+      }
+      this.logger.info(`Tail ${this.groupId}: the leader of ${tp.topic}-${tp.partition} is now broker ${now.leaders.get(key)} (was ${old}${now.live.has(old) ? '' : ', which left the cluster'})`);
+      if (now.live.has(old)) {
+        movedToLive = true;
+      } else {
+        lost.set(old, [...(lost.get(old) ?? []), tp]);
+      }
+    }
+    if (lost.size > 0) {
+      this.beginTrouble(this.describeLost([...lost].map(([nodeId, partitions]) => ({ nodeId, partitions })), 'unreachable'));
+    } else if (movedToLive && attempt < 3) {
+      // A broker shutting down hands its leaderships over before it leaves the cluster: look again.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await this.probeLeaders(before, attempt + 1);
+    }
+  }
+
+  /** Reads the live brokers and the leaders of the tailed topics (undefined when that fails). */
+  private async readLayout(): Promise<Layout | undefined> {
+    if (this.stopping) {
+      return undefined;
+    }
+    this.layoutReadAt = Date.now();
+    try {
+      this.layoutAdmin ??= (async () => {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        return admin;
+      })();
+      const admin = await this.layoutAdmin;
+      const [cluster, metadata] = await Promise.all([admin.describeCluster(), admin.fetchTopicMetadata({ topics: this.topics })]);
+      const layout: Layout = { live: new Set(), leaders: new Map() };
+      for (const broker of cluster.brokers) {
+        layout.live.add(String(broker.nodeId));
+        this.brokerAddresses.set(String(broker.nodeId), `${broker.host}:${broker.port}`);
+      }
+      for (const topic of metadata.topics) {
+        for (const p of topic.partitions) {
+          layout.leaders.set(tpKey(topic.name, p.partitionId), String(p.leader));
+        }
+      }
+      this.layout = layout;
+      return layout;
+    } catch (error) {
+      this.logger.debug(`Tail ${this.groupId}: could not read the partition leaders (${String(error)})`);
+      return undefined;
     }
   }
 
@@ -214,16 +543,21 @@ export class KafkaTailSession implements TailSession {
     }
   }
 
-  /** Seeks newly assigned partitions to the recorded start, once each (a rebalance must not replay). */
-  private positionAt(assignment: Record<string, number[]>): void {
+  /**
+   * Seeks assigned partitions to the next offset this session has to show. kafkajs builds a new
+   * offset manager on every (re)join: a broadcast group has no commits, so without the seek a
+   * rejoin after a leader change or a crash restart would replay from the default offset. A
+   * shared group seeks only partitions it kept through the rebalance (others resume from the
+   * group's commits, which another member may have moved on).
+   */
+  private positionAt(assignment: Record<string, number[]>, previous: Record<string, number[]>): void {
     for (const [topic, partitions] of Object.entries(assignment)) {
       for (const partition of partitions) {
-        const key = tpKey(topic, partition);
-        const start = this.positions.start.get(key);
-        if (start !== undefined && !this.positioned.has(key)) {
-          this.positioned.add(key);
-          this.consumer.seek({ topic, partition, offset: start.toString() });
+        const next = this.positions.position.get(tpKey(topic, partition));
+        if (next === undefined || (this.identity.kind === 'shared' && !previous[topic]?.includes(partition))) {
+          continue;
         }
+        this.consumer.seek({ topic, partition, offset: next.toString() });
       }
     }
   }
@@ -236,11 +570,12 @@ export class KafkaTailSession implements TailSession {
       // Left unresolved: fetched again from the same offset when the partition is resumed.
       return Promise.resolve();
     }
-    const start = this.positions.start.get(tpKey(topic, partition));
-    // A fetch issued before the seek landed may still carry older records: skip (and resolve) them.
+    const next = this.positions.position.get(tpKey(topic, partition));
+    // Records before the next offset to show were shown already or precede the start (a fetch
+    // issued before a seek landed, a shared group's stale commit): skip and resolve them.
     const fresh: KafkaMessage[] = [];
     for (const m of batch.messages) {
-      if (start !== undefined && BigInt(m.offset) < start) {
+      if (next !== undefined && BigInt(m.offset) < next) {
         payload.resolveOffset(m.offset);
       } else {
         fresh.push(m);

@@ -114,6 +114,37 @@ describe(`Tail sessions against a real broker (Kafka ${DEFAULT_KAFKA_VERSION})`,
     await assert.rejects(client.startTail({ topics: [], topicPattern: '^nothing-matches-this-', fromBeginning: true }, new Recorder()), /matches no topic/);
   });
 
+  it('a pattern tail picks up matching topics created later, from their start, without repeating or losing the others', async () => {
+    const stem = `it-tail-rescan-${randomUUID().slice(0, 8)}`;
+    await client.createTopic({ name: `${stem}-a`, partitions: 2, replicationFactor: 1 });
+    await client.produce(`${stem}-a`, [{ value: 'a0', partition: 0 }, { value: 'a1', partition: 1 }]);
+    const { session, recorder } = await tail({ topics: [], topicPattern: `^${stem}-`, fromBeginning: false, start: 'latest' });
+    const tailing = session as KafkaTailSession;
+    assert.deepEqual(await tailing.rescanTopics(), [], 'nothing new yet');
+    await client.produce(`${stem}-a`, [{ value: 'a2', partition: 0 }, { value: 'a3', partition: 1 }]);
+    await waitUntil(() => recorder.messages.length >= 2, { ...WAIT, what: 'the messages after the start' });
+
+    await client.createTopic({ name: `${stem}-b`, partitions: 1, replicationFactor: 1 });
+    await client.produce(`${stem}-b`, [{ value: 'b0' }, { value: 'b1' }]);
+    await client.createTopic({ name: `other-${stem}`, partitions: 1, replicationFactor: 1 });
+    // Written while the consumer restarts with the new subscription: must arrive once.
+    const writing = (async () => {
+      for (let n = 4; n < 14; n++) {
+        await client.produce(`${stem}-a`, [{ value: `a${n}`, partition: n % 2 }]);
+      }
+    })();
+    assert.deepEqual(await tailing.rescanTopics(), [`${stem}-b`]);
+    await writing;
+    assert.deepEqual(session.topics, [`${stem}-a`, `${stem}-b`]);
+    await client.produce(`${stem}-b`, [{ value: 'b2' }]);
+    await waitUntil(() => recorder.messages.length >= 15, { ...WAIT, what: 'every message of both topics' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const seen = recorder.messages.map((m) => `${m.topic.slice(stem.length + 1)}:${m.partition}:${m.offset}=${m.value}`).sort();
+    const expectedA = Array.from({ length: 12 }, (_, i) => i + 2).map((n) => `a:${n % 2}:${Math.floor(n / 2)}=a${n}`);
+    assert.deepEqual(seen, [...expectedA, 'b:0:0=b0', 'b:0:1=b1', 'b:0:2=b2'].sort());
+    assert.ok(!recorder.states.includes('connecting', 2), `no reconnecting while adding the topic: ${recorder.states.join(', ')}`);
+  });
+
   it('pull mode fetches nothing between polls, then exactly the N asked for; push streams', async () => {
     const topic = uniqueTopic('pull');
     await fill(topic, 10, Date.now());
@@ -140,6 +171,27 @@ describe(`Tail sessions against a real broker (Kafka ${DEFAULT_KAFKA_VERSION})`,
     assert.equal(await pull.session.fetchNext(10), 0);
     const offsets = pull.recorder.seen();
     assert.equal(new Set(offsets).size, 20, 'no duplicates');
+  });
+
+  it('idle long polls, a paused push tail and a pull tail between polls never report reconnecting', async () => {
+    const topic = uniqueTopic('idle');
+    await client.createTopic({ name: topic, partitions: 2, replicationFactor: 1 });
+    const idle = await tail({ topics: [topic], fromBeginning: false });
+    const paused = await tail({ topics: [topic], fromBeginning: false });
+    const pull = await tail({ topics: [topic], fromBeginning: false, mode: 'pull' });
+    await waitUntil(() => [idle, paused, pull].every((t) => t.recorder.states.includes('running')), { ...WAIT, what: 'three tails to run' });
+    paused.session.pause();
+    // Longer than the fetch-health limits (a broker silent for 1 s, no heartbeat for 3 s).
+    const beats = (pull.session as KafkaTailSession).heartbeats;
+    await waitUntil(() => (pull.session as KafkaTailSession).heartbeats >= beats + 4, { ...WAIT, what: 'four more heartbeats' });
+    assert.equal(await pull.session.fetchNext(5), 0);
+    assert.deepEqual(idle.recorder.states, ['connecting', 'running']);
+    assert.deepEqual(paused.recorder.states, ['connecting', 'running', 'paused']);
+    assert.deepEqual(pull.recorder.states, ['connecting', 'running']);
+    paused.session.resume();
+    await client.produce(topic, [{ value: 'after', partition: 1 }]);
+    await waitUntil(() => idle.recorder.messages.length === 1 && paused.recorder.messages.length === 1, { ...WAIT, what: 'the new message' });
+    assert.deepEqual(paused.recorder.states, ['connecting', 'running', 'paused', 'running']);
   });
 
   it('broadcast leaves no group behind; a shared group splits partitions and commits', async () => {
