@@ -40,6 +40,7 @@ import {
   describeKafkaTopicConfigs,
   listKafkaConsumerGroups,
 } from './clusterInspector';
+import { KafkaBulkProducer } from './bulkProducer';
 import { compressionType, registerCompressionCodecs } from './codecs';
 import { KafkaConversationTransport } from './conversations';
 import { describeBrokerError } from './errors';
@@ -57,6 +58,8 @@ export interface KafkaClientOptions {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+// Few, short retries: a user waiting on the tree wants a clear answer in seconds.
+const RETRY = { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 };
 
 /**
  * One cluster's connection: a kafkajs instance with a lazily connected admin and producer,
@@ -73,6 +76,7 @@ export class KafkaClusterClient implements BrokerClient {
   private producer: Promise<Producer> | undefined;
   private idempotentProducer: Promise<Producer> | undefined;
   private readonly tails = new Set<KafkaTailSession>();
+  private readonly bulkProducers = new Set<KafkaBulkProducer>();
   private conversationTransport: KafkaConversationTransport | undefined;
   private disposed = false;
 
@@ -109,8 +113,7 @@ export class KafkaClusterClient implements BrokerClient {
       connectionTimeout: Math.min(3_000, this.timeoutMs),
       authenticationTimeout: Math.min(5_000, this.timeoutMs),
       requestTimeout: this.timeoutMs,
-      // Few, short retries: a user waiting on the tree wants a clear answer in seconds.
-      retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 },
+      retry: RETRY,
       logLevel: logLevel.INFO,
       logCreator: kafkaLogCreator(this.logger),
     });
@@ -247,6 +250,26 @@ export class KafkaClusterClient implements BrokerClient {
     });
   }
 
+  /**
+   * A sender of encoded record batches for one bulk produce run (bulkProducer.ts), on this
+   * cluster's config (security included); it connects on its first send. Not for idempotent
+   * producing. Close it when done.
+   */
+  bulkProducer(topic: string, options: ProduceOptions = {}): KafkaBulkProducer {
+    const producer = new KafkaBulkProducer({
+      kafka: () => this.getKafka(),
+      topic,
+      produce: options,
+      timeoutMs: this.timeoutMs,
+      retry: RETRY,
+      servers: this.definition.bootstrapServers,
+      logger: this.logger,
+      onClose: () => this.bulkProducers.delete(producer),
+    });
+    this.bulkProducers.add(producer);
+    return producer;
+  }
+
   async startTail(options: TailOptions, listener: TailListener): Promise<TailSession> {
     const kafka = await this.call(`Connecting to ${this.definition.name}`, () => this.getKafka());
     const session = new KafkaTailSession(kafka, options, listener, this.logger, {
@@ -295,6 +318,7 @@ export class KafkaClusterClient implements BrokerClient {
     this.disposed = true;
     await this.conversationTransport?.close();
     await Promise.allSettled([...this.tails].map((tail) => tail.stop()));
+    await Promise.allSettled([...this.bulkProducers].map((producer) => producer.close()));
     const closing: Promise<void>[] = [];
     if (this.admin) {
       closing.push(this.admin.then((a) => a.disconnect()));

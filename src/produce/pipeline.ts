@@ -4,6 +4,7 @@
  * sent because the run was cancelled or stopped. Pure: the send function is injected.
  */
 import type { OutgoingMessage, ProduceResult } from '../core/brokerClient';
+import { ProduceAccounting, type ProduceSummary } from './accounting';
 import type { SourceIssue, SourceMessage } from './types';
 
 export interface PipelineOptions {
@@ -23,36 +24,25 @@ export interface PipelineOptions {
   isPerMessageError?: (error: unknown) => boolean;
 }
 
-/** One failed (or refused) message and why. */
-export interface ProduceFailure {
-  line: number;
-  column: number;
-  reason: string;
+export type { PartitionRange, ProduceFailure, ProduceSummary } from './accounting';
+
+/** A batch is also cut once its values and keys reach this many characters. */
+export const DEFAULT_MAX_BATCH_BYTES = 512 * 1024;
+
+/** Whether a send error concerns single messages (too large, corrupt), so its batch is retried in halves. */
+export function isPerMessageSendError(error: unknown): boolean {
+  return /larger than|CORRUPT|INVALID_RECORD|too large/i.test(error instanceof Error ? error.message : String(error));
 }
 
-export interface PartitionRange {
-  partition: number;
-  /** First and last offset written in this run (-1 when acks=0 gives no offsets). */
-  first: string;
-  last: string;
-  count: number;
+/**
+ * Why a message cannot go to its explicit partition (the topic has fewer), or undefined. kafkajs
+ * would leave such a message out of the request without a word, and it would count as sent.
+ */
+export function missingPartition(partition: number | undefined, partitionCount: number): string | undefined {
+  return partition !== undefined && partition >= partitionCount
+    ? `Partition ${partition} does not exist: the topic has ${partitionCount} partition${partitionCount === 1 ? '' : 's'} (0 to ${partitionCount - 1}).`
+    : undefined;
 }
-
-export interface ProduceSummary {
-  sent: number;
-  failed: number;
-  /** Messages skipped because `reject` refused them (counted in failed too). */
-  rejected: number;
-  cancelled: boolean;
-  /** Set when the run stopped because the broker failed for every message (unreachable, unauthorized…). */
-  stoppedBy?: string;
-  ranges: PartitionRange[];
-  failures: ProduceFailure[];
-  /** Where the first message went (what the single-message command reports). */
-  first?: ProduceResult;
-}
-
-const MAX_LISTED_FAILURES = 10_000;
 
 /** Produces every item of `source` through `send` and returns exact counts. */
 export async function producePipeline(
@@ -61,45 +51,24 @@ export async function producePipeline(
   send: (messages: OutgoingMessage[]) => Promise<ProduceResult[]>,
   options: PipelineOptions,
 ): Promise<ProduceSummary> {
-  const summary: ProduceSummary = { sent: 0, failed: 0, rejected: 0, cancelled: false, ranges: [], failures: [] };
-  const ranges = new Map<number, { first: bigint; last: bigint; count: number }>();
+  const accounting = new ProduceAccounting(options.onProgress);
+  const summary = accounting.summary;
   const inFlight = new Set<Promise<void>>();
   let batch: SourceMessage[] = [];
   let batchBytes = 0;
   let batchNumber = 0;
-  const maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
-
-  const fail = (at: { line: number; column: number }, reason: string): void => {
-    summary.failed++;
-    if (summary.failures.length < MAX_LISTED_FAILURES) {
-      summary.failures.push({ line: at.line, column: at.column, reason });
-    }
-  };
+  const maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+  const fail = (at: { line: number; column: number }, reason: string): void => accounting.fail(at, reason);
 
   const record = (messages: OutgoingMessage[], results: ProduceResult[]): void => {
-    summary.sent += messages.length;
     const perPartition = new Map<number, number>();
     for (const m of messages) {
       perPartition.set(m.partition ?? -1, (perPartition.get(m.partition ?? -1) ?? 0) + 1);
     }
-    for (const result of results) {
-      const count = perPartition.get(result.partition) ?? 0;
-      if (!/^\d+$/.test(result.offset) || count === 0) {
-        continue;
-      }
-      const base = BigInt(result.offset);
-      summary.first ??= result;
-      const range = ranges.get(result.partition);
-      const last = base + BigInt(count - 1);
-      if (range) {
-        range.first = base < range.first ? base : range.first;
-        range.last = last > range.last ? last : range.last;
-        range.count += count;
-      } else {
-        ranges.set(result.partition, { first: base, last, count });
-      }
-    }
-    options.onProgress?.({ sent: summary.sent, failed: summary.failed });
+    // The first message's partition first, so `first` says where the run's first message went.
+    const firstPartition = messages[0]?.partition;
+    const ordered = results.length > 1 ? [...results].sort((x, y) => Number(y.partition === firstPartition) - Number(x.partition === firstPartition)) : results;
+    accounting.record(messages.length, perPartition, ordered);
   };
 
   const sendBatch = async (items: SourceMessage[]): Promise<void> => {
@@ -117,12 +86,12 @@ export async function producePipeline(
       }
       if (items.length === 1 && options.isPerMessageError?.(error)) {
         fail(items[0], reason);
-        options.onProgress?.({ sent: summary.sent, failed: summary.failed });
+        accounting.progress();
         return;
       }
       summary.stoppedBy ??= reason;
       items.forEach((item) => fail(item, reason));
-      options.onProgress?.({ sent: summary.sent, failed: summary.failed });
+      accounting.progress();
     }
   };
 
@@ -161,6 +130,11 @@ export async function producePipeline(
       fail(item, item.message);
       continue;
     }
+    const missing = missingPartition(item.message.partition, options.partitionCount);
+    if (missing) {
+      fail(item, missing);
+      continue;
+    }
     const refused = options.reject?.(item);
     if (refused) {
       summary.rejected++;
@@ -181,11 +155,7 @@ export async function producePipeline(
     }
   }
   await Promise.all(inFlight);
-  summary.ranges = [...ranges.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([partition, r]) => ({ partition, first: r.first.toString(), last: r.last.toString(), count: r.count }));
-  summary.failures.sort((a, b) => a.line - b.line);
-  return summary;
+  return accounting.finish();
 }
 
 /** One-paragraph summary for a notification. */

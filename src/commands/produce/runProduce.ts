@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ProduceOptions, ProduceResult } from '../../core/brokerClient';
+import type { BrokerClient, ProduceOptions, ProduceResult } from '../../core/brokerClient';
 import type { ClusterEntry } from '../../connections/connectionService';
 import { keyPartitioner } from '../../kafka/partitioner';
+import { type BulkProduceCapable, produceJsonlFile } from '../../produce/bulkPipeline';
+import { checkJsonlFile } from '../../produce/bulkSource';
 import { type ContractValidator, compileContract, findContract } from '../../produce/contracts';
-import { type ProduceSummary, describeSummary, producePipeline } from '../../produce/pipeline';
+import { type PipelineOptions, type ProduceSummary, describeSummary, isPerMessageSendError, producePipeline } from '../../produce/pipeline';
 import { type ShapeOptions, isIssue, parseText } from '../../produce/shapes';
 import { fileLines, jsonlItems, textLines } from '../../produce/source';
 import { TemplateContext } from '../../produce/templates';
@@ -58,6 +60,28 @@ function itemSource(request: ProduceRequest, shapeOptions: () => ShapeOptions): 
     };
     return repeatTimes(once, request.times);
   };
+}
+
+/**
+ * The file to send by the bulk path (bulkPipeline.ts: the file's bytes straight into record
+ * batches), when nothing needs the line-by-line path: a saved JSONL file streamed from disk, sent
+ * whole and once, no contract to check each value against, no idempotent producer, a client that
+ * offers it. Lines needing the ordinary parser (envelopes, templates…) are still parsed one by one.
+ */
+function bulkFile(request: ProduceRequest, validate: ContractValidator | undefined, client: BrokerClient): string | undefined {
+  const { document } = request;
+  const eligible =
+    request.shape === 'jsonl' &&
+    !request.range &&
+    request.line === undefined &&
+    request.times === 1 &&
+    document.uri.scheme === 'file' &&
+    !document.isDirty &&
+    document.lineCount > STREAM_FROM_DISK_LINES &&
+    !validate &&
+    !request.options.idempotent &&
+    typeof (client as Partial<BulkProduceCapable>).bulkProducer === 'function';
+  return eligible ? document.uri.fsPath : undefined;
 }
 
 async function* toAsync(items: Iterable<Item>): AsyncGenerator<Item> {
@@ -159,10 +183,6 @@ async function partitionCountOf(ctx: CommandContext, cluster: ClusterEntry, topi
   return created.partitions;
 }
 
-function isPerMessageError(error: unknown): boolean {
-  return /larger than|CORRUPT|INVALID_RECORD|too large/i.test(error instanceof Error ? error.message : String(error));
-}
-
 /**
  * Runs one produce: checks the topic, validates (syntax, envelope, contract) and shows problems at
  * their lines, then sends in batches with progress and cancellation, and reports exact counts.
@@ -181,6 +201,7 @@ export async function runProduce(
   const partitions = await partitionCountOf(ctx, cluster, topic, request.quiet);
   const validate = loadContract(request.document, topic);
   const client = ctx.connections.getClient(cluster.id);
+  const file = bulkFile(request, validate, client);
 
   const summary = await vscode.window.withProgress(
     {
@@ -191,7 +212,13 @@ export async function runProduce(
     async (progress, token) => {
       // Validation reads everything once without templates, so it never consumes `{{seq}}` numbers.
       const check = itemSource(request, () => ({ ...shapeOptions(), templates: undefined }));
-      const { problems, total } = await findProblems(check(), validate, token);
+      const checked = file
+        ? await checkJsonlFile(file, { ...shapeOptions(), templates: undefined }, () => token.isCancellationRequested)
+        : await findProblems(check(), validate, token);
+      if (!checked) {
+        throw new UserCancelled();
+      }
+      const { problems, total } = checked;
       feature.showIssues(request.document.uri, problems);
       if (problems.length > 0) {
         const first = problems[0];
@@ -213,21 +240,30 @@ export async function runProduce(
       }
       let reported = 0;
       const expected = total; // every repetition included
-      return producePipeline(items(), topic, (messages) => client.produce(topic, messages, request.options), {
+      const options: PipelineOptions = {
         batchSize: settings.batchSize,
         maxInFlight: request.options.idempotent ? 1 : settings.maxInFlight,
         partitionCount: partitions,
         partitionForKey: keyPartitioner(partitions),
         isCancelled: () => token.isCancellationRequested,
         reject: validate ? (item) => contractIssue(item, validate) : undefined,
-        isPerMessageError,
+        isPerMessageError: isPerMessageSendError,
         onProgress: ({ sent, failed }) => {
           const done = sent + failed;
           const increment = expected > 0 ? ((done - reported) / expected) * 100 : undefined;
           reported = done;
           progress.report({ message: `${sent} sent${failed > 0 ? `, ${failed} failed` : ''}`, increment });
         },
-      });
+      };
+      if (file) {
+        const sender = (client as unknown as BulkProduceCapable).bulkProducer(topic, request.options);
+        try {
+          return await produceJsonlFile(file, topic, sender, { ...options, shape: shapeOptions() });
+        } finally {
+          await sender.close();
+        }
+      }
+      return producePipeline(items(), topic, (messages) => client.produce(topic, messages, request.options), options);
     },
   );
   feature.showIssues(request.document.uri, summary.failures);

@@ -1,0 +1,328 @@
+/**
+ * Sends record batches that are already encoded (recordBatch.ts) as Produce requests over kafkajs'
+ * own connections, so connecting, SASL, TLS, framing, correlation ids, request timeouts and
+ * metadata stay kafkajs'.
+ *
+ * Why kafkajs internals: its public producer takes message objects and encodes every record
+ * through generic Encoder objects (one per record and per header, a byte-at-a-time CRC), which
+ * costs more than everything else when a file of a million lines is produced. kafkajs has no
+ * public API to send a request it did not build, so this module reaches into it. That is safe
+ * only because package.json pins kafkajs to exactly 2.2.4; every internal used is listed here,
+ * typed, and nowhere else:
+ *   - Kafka's private cluster factory (the Symbol "private:Kafka:createCluster"): a Cluster built
+ *     with the very config (brokers, ssl, sasl, timeouts, retry, logger) of the client's Kafka;
+ *   - Cluster: connect, addTargetTopic, refreshMetadata, findTopicPartitionMetadata,
+ *     findLeaderForPartitions, findBroker, isConnected, disconnect;
+ *   - Broker.connectionPool.send({ request, response }), which accepts any request object whose
+ *     encode() resolves to something with `buf` (a Buffer) and `buffer` (the bytes to send);
+ *   - kafkajs/src/protocol/requests/produce/v3..v7/response (decode), kafkajs/src/protocol/error
+ *     (createErrorFromCode), kafkajs/src/protocol/message/compression (lookupCodec: the codecs
+ *     registered in codecs.ts), kafkajs/src/retry (the producer's own retry loop).
+ */
+import type { Kafka } from 'kafkajs';
+import type { Logger, ProduceOptions } from '../core/brokerClient';
+import { BrokerOperationError } from '../core/errors';
+import { withTimeout } from '../core/timeout';
+import type { BulkBatch, BulkOutcome, BulkSender } from '../produce/bulkPipeline';
+import { compressionType } from './codecs';
+import { describeBrokerError } from './errors';
+import { BATCH_HEADER_SIZE, withCompressedRecords } from './recordBatch';
+
+// ---- The kafkajs 2.2.4 internals used, typed --------------------------------------------------
+
+interface KjsPartitionMetadata {
+  partitionId: number;
+  leader: number;
+}
+
+interface KjsProduceResponse {
+  topics: { topicName: string; partitions: { partition: number; errorCode: number; baseOffset: string }[] }[];
+}
+
+interface KjsRequest {
+  apiKey: number;
+  apiVersion: number;
+  apiName: string;
+  expectResponse: () => boolean;
+  encode: () => Promise<{ buf: Buffer; buffer: Buffer }>;
+}
+
+interface KjsBroker {
+  nodeId: number;
+  versions: Record<number, { minVersion: number; maxVersion: number }> | null;
+  connectionPool: {
+    send(protocol: { request: KjsRequest; response: { decode(raw: Buffer): Promise<unknown>; parse(data: unknown): Promise<unknown> } }): Promise<unknown>;
+  };
+  disconnect(): Promise<void>;
+}
+
+interface KjsCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  isConnected(): boolean;
+  addTargetTopic(topic: string): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  findTopicPartitionMetadata(topic: string): KjsPartitionMetadata[];
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findBroker(query: { nodeId: number }): Promise<KjsBroker>;
+  removeBroker(address: { host: string; port: number }): void;
+}
+
+type KjsError = Error & { type?: string; retriable?: boolean; host?: string; port?: number };
+type Retrier = <T>(fn: (bail: (error: Error) => void, retryCount: number, retryTime: number) => Promise<T>) => Promise<T>;
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+type ResponseDecoder = { decode(raw: Buffer): Promise<KjsProduceResponse> };
+/** Produce v3 to v7 share the request body this module writes; their responses differ (v5 adds log_start_offset). */
+const PRODUCE_RESPONSES: Record<number, ResponseDecoder> = {
+  3: require('kafkajs/src/protocol/requests/produce/v3/response') as ResponseDecoder,
+  4: require('kafkajs/src/protocol/requests/produce/v4/response') as ResponseDecoder,
+  5: require('kafkajs/src/protocol/requests/produce/v5/response') as ResponseDecoder,
+  6: require('kafkajs/src/protocol/requests/produce/v6/response') as ResponseDecoder,
+  // v7 is the first that may carry zstd batches.
+  7: require('kafkajs/src/protocol/requests/produce/v7/response') as ResponseDecoder,
+};
+const { createErrorFromCode } = require('kafkajs/src/protocol/error') as { createErrorFromCode: (code: number) => KjsError };
+const { lookupCodec } = require('kafkajs/src/protocol/message/compression') as {
+  lookupCodec: (type: number) => { compress(encoder: { buffer: Buffer }): Promise<Buffer> } | null;
+};
+const createRetry = require('kafkajs/src/retry') as (options: object) => Retrier;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const PRODUCE_API_KEY = 0;
+const MIN_PRODUCE_VERSION = 3;
+const MAX_PRODUCE_VERSION = 7;
+/** How long the broker may wait for replicas (acks=-1) before it answers; kafkajs' default. */
+const BROKER_ACK_TIMEOUT_MS = 30_000;
+
+/** A Cluster made by the Kafka instance's private factory: its config, not a copy of it. */
+function createCluster(kafka: Kafka): KjsCluster {
+  const factory = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  const create = factory && (kafka as unknown as Record<symbol, unknown>)[factory];
+  if (typeof create !== 'function') {
+    throw new Error('This kafkajs version has no cluster factory; the bulk produce path needs kafkajs 2.2.4.');
+  }
+  return (create as (options: object) => KjsCluster)({ allowAutoTopicCreation: false, metadataMaxAge: 300_000 });
+}
+
+/** The Produce request body (v3 to v7): no transactional id, acks, timeout, one topic, its partitions' batches. */
+function encodeProduceRequest(topic: string, acks: number, batches: readonly { partition: number; batch: Buffer }[]): Buffer {
+  const name = Buffer.from(topic, 'utf8');
+  let size = 2 + 2 + 4 + 4 + 2 + name.length + 4;
+  for (const b of batches) {
+    size += 4 + 4 + b.batch.length;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = out.writeInt16BE(-1, 0); // transactional_id: null
+  at = out.writeInt16BE(acks, at);
+  at = out.writeInt32BE(BROKER_ACK_TIMEOUT_MS, at);
+  at = out.writeInt32BE(1, at); // one topic
+  at = out.writeInt16BE(name.length, at);
+  at += name.copy(out, at);
+  at = out.writeInt32BE(batches.length, at);
+  for (const b of batches) {
+    at = out.writeInt32BE(b.partition, at);
+    at = out.writeInt32BE(b.batch.length, at);
+    at += b.batch.copy(out, at);
+  }
+  return out;
+}
+
+export interface BulkProducerOptions {
+  /** The client's Kafka instance (created from the cluster's config, security included). */
+  kafka: () => Promise<Kafka>;
+  topic: string;
+  produce: ProduceOptions;
+  /** The client's bound on one call (the whole send, retries included). */
+  timeoutMs: number;
+  /** The client's retry settings (those its kafkajs producer uses). */
+  retry: object;
+  servers: readonly string[];
+  logger: Logger;
+  onClose?: () => void;
+}
+
+/**
+ * One bulk run's sender: its own kafkajs Cluster (connections opened on first send, closed by
+ * close()), the topic's metadata, and one Produce request per partition leader and batch.
+ */
+export class KafkaBulkProducer implements BulkSender {
+  private cluster: KjsCluster | undefined;
+  private readonly retrier: Retrier;
+  private readonly acks: number;
+  private readonly codec: number;
+  private readonly operation: string;
+  private ready: Promise<KjsCluster> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: BulkProducerOptions) {
+    this.retrier = createRetry(options.retry);
+    this.acks = options.produce.acks ?? -1;
+    this.codec = compressionType(options.produce.compression);
+    this.operation = `Producing to "${options.topic}"`;
+  }
+
+  async send(batches: BulkBatch[]): Promise<BulkOutcome[]> {
+    try {
+      if (this.closed) {
+        throw new Error('the bulk producer was closed');
+      }
+      return await withTimeout(this.sendAll(batches), this.options.timeoutMs, this.operation);
+    } catch (error) {
+      const failed = this.userError(error);
+      return batches.map((b) => ({ partition: b.partition, error: failed }));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.options.onClose?.();
+    await this.cluster?.disconnect().catch(() => undefined);
+  }
+
+  /** The sentence the ordinary path gives for the same failure, with the cause kept. */
+  private userError(error: unknown): BrokerOperationError {
+    const message = describeBrokerError(error, this.operation, this.options.servers);
+    this.options.logger.error(`${message} (${error instanceof Error ? (error.stack ?? error.message) : String(error)})`);
+    return error instanceof BrokerOperationError ? error : new BrokerOperationError(message, error);
+  }
+
+  /** Connects and loads the topic's metadata once per run (again after a failure). */
+  private connect(): Promise<KjsCluster> {
+    if (!this.ready) {
+      const ready = (async () => {
+        this.cluster ??= createCluster(await this.options.kafka());
+        const cluster = this.cluster;
+        await this.retrier(async () => {
+          await cluster.connect();
+          await cluster.addTargetTopic(this.options.topic);
+        });
+        return cluster;
+      })();
+      ready.catch(() => {
+        if (this.ready === ready) {
+          this.ready = undefined;
+        }
+      });
+      this.ready = ready;
+    }
+    return this.ready;
+  }
+
+  private async sendAll(batches: BulkBatch[]): Promise<BulkOutcome[]> {
+    const cluster = await this.connect();
+    const codec = this.codec === 0 ? null : lookupCodec(this.codec);
+    let pending = await Promise.all(
+      batches.map(async (b) =>
+        codec ? { ...b, batch: withCompressedRecords(b.batch, this.codec, await codec.compress({ buffer: b.batch.subarray(BATCH_HEADER_SIZE) })) } : b,
+      ),
+    );
+    const outcomes = new Map<number, BulkOutcome>();
+    try {
+      await this.retrier(async (bail) => {
+        const retry: typeof pending = [];
+        let retryError: KjsError | undefined;
+        try {
+          const answers = await this.sendToLeaders(cluster, pending);
+          for (const b of pending) {
+            const answer = answers.get(b.partition);
+            if (answer instanceof Error) {
+              if (answer.retriable) {
+                retry.push(b);
+                retryError = answer;
+              } else {
+                outcomes.set(b.partition, { partition: b.partition, error: this.userError(answer) });
+              }
+            } else {
+              outcomes.set(b.partition, { partition: b.partition, offset: answer });
+            }
+          }
+        } catch (error) {
+          // The whole request failed (connection, timeout): as kafkajs' producer, reconnect or refresh and retry.
+          const e = error as KjsError;
+          if (e.name === 'KafkaJSConnectionClosedError' && e.host !== undefined && e.port !== undefined) {
+            cluster.removeBroker({ host: e.host, port: e.port });
+          }
+          if (e.retriable === false || e instanceof BrokerOperationError) {
+            bail(e);
+            return;
+          }
+          retry.push(...pending);
+          retryError = e;
+        }
+        pending = retry;
+        if (retryError) {
+          if (!cluster.isConnected()) {
+            await cluster.connect();
+          }
+          await cluster.refreshMetadata();
+          throw retryError;
+        }
+      });
+    } catch (error) {
+      const failed = this.userError(error);
+      for (const b of pending) {
+        outcomes.set(b.partition, { partition: b.partition, error: failed });
+      }
+    }
+    return batches.map((b) => outcomes.get(b.partition) ?? { partition: b.partition, error: this.userError(new Error('no answer')) });
+  }
+
+  /** One request per leader; per partition, its base offset (undefined with acks=0) or the broker's error. */
+  private async sendToLeaders(cluster: KjsCluster, batches: readonly BulkBatch[]): Promise<Map<number, string | undefined | KjsError>> {
+    const topic = this.options.topic;
+    const answers = new Map<number, string | undefined | KjsError>();
+    const known = new Set(cluster.findTopicPartitionMetadata(topic).map((p) => p.partitionId));
+    for (const b of batches) {
+      if (!known.has(b.partition)) {
+        answers.set(b.partition, createErrorFromCode(3)); // UNKNOWN_TOPIC_OR_PARTITION (retriable: metadata may be stale)
+      }
+    }
+    const byLeader = cluster.findLeaderForPartitions(
+      topic,
+      batches.filter((b) => known.has(b.partition)).map((b) => b.partition),
+    );
+    await Promise.all(
+      Object.entries(byLeader).map(async ([nodeId, partitions]) => {
+        const broker = await cluster.findBroker({ nodeId: Number(nodeId) });
+        // The highest version both sides know, as kafkajs' own producer picks it.
+        const range = broker.versions?.[PRODUCE_API_KEY];
+        const version = Math.min(MAX_PRODUCE_VERSION, range?.maxVersion ?? MIN_PRODUCE_VERSION);
+        if (version < MIN_PRODUCE_VERSION || (range && range.minVersion > version)) {
+          throw new BrokerOperationError(`${this.operation} failed: the broker does not support record batches (Kafka 0.11 or later is needed).`);
+        }
+        const decoder = PRODUCE_RESPONSES[version];
+        const mine = batches.filter((b) => partitions.includes(b.partition));
+        const body = encodeProduceRequest(topic, this.acks, mine);
+        const request: KjsRequest = {
+          apiKey: PRODUCE_API_KEY,
+          apiVersion: version,
+          apiName: 'Produce',
+          expectResponse: () => this.acks !== 0,
+          encode: () => Promise.resolve({ buf: body, buffer: body }),
+        };
+        let response: KjsProduceResponse | undefined;
+        try {
+          response = (await broker.connectionPool.send({
+            request,
+            response: { decode: (raw) => decoder.decode(raw), parse: (data) => Promise.resolve(data) },
+          })) as KjsProduceResponse | undefined;
+        } catch (error) {
+          if ((error as Error).name === 'KafkaJSConnectionClosedError') {
+            await broker.disconnect(); // as kafkajs' Broker does before rethrowing
+          }
+          throw error;
+        }
+        for (const b of mine) {
+          answers.set(b.partition, undefined);
+        }
+        for (const t of response?.topics ?? []) {
+          for (const p of t.partitions) {
+            answers.set(p.partition, p.errorCode === 0 ? p.baseOffset : createErrorFromCode(p.errorCode));
+          }
+        }
+      }),
+    );
+    return answers;
+  }
+}
