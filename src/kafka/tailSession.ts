@@ -1,25 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type {
   Logger,
   TailIdentity,
   TailLag,
   TailListener,
-  TailMessage,
   TailMode,
   TailOptions,
   TailSession,
   TailState,
 } from '../core/brokerClient';
-import { decodePayload } from '../tail/decode';
-import { FetchHealth, type HealthLimits, type HealthProblem } from './tailHealth';
+import { FetchHealth, type HealthLimits } from './tailHealth';
+import { ClusterLayout, type Layout } from './tailLayout';
+import { toTailMessage } from './tailMessages';
 import { type PositionSource, TailPositions, tpKey } from './tailPositions';
-
-/** Live broker ids and the leader id of every partition of the tailed topics. */
-interface Layout {
-  live: Set<string>;
-  leaders: Map<string, string>;
-}
 
 export interface TailSessionHooks extends PositionSource {
   /** Every topic name on the cluster (to resolve a topic pattern). */
@@ -77,11 +71,7 @@ export class KafkaTailSession implements TailSession {
   private reported: { state: TailState; detail?: string } | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   /** Live brokers and partition leaders as last read, to notice a lost leader and name it. */
-  private layout: Layout | undefined;
-  /** Every broker address seen (a stopped broker leaves the layout but keeps its name here). */
-  private readonly brokerAddresses = new Map<string, string>();
-  private layoutAdmin: Promise<Admin> | undefined;
-  private layoutReadAt = 0;
+  private readonly cluster: ClusterLayout;
   private rescanTimer: NodeJS.Timeout | undefined;
   /** Set while the consumer stops and runs again to add topics; the fetch loop is down on purpose. */
   private restarting = false;
@@ -96,7 +86,7 @@ export class KafkaTailSession implements TailSession {
   heartbeats = 0;
 
   constructor(
-    private readonly kafka: Kafka,
+    kafka: Kafka,
     private readonly options: TailOptions,
     private readonly listener: TailListener,
     private readonly logger: Logger,
@@ -107,6 +97,7 @@ export class KafkaTailSession implements TailSession {
     this.identity = { kind: shared ? 'shared' : 'broadcast', groupId: this.groupId };
     this.mode = options.mode ?? 'push';
     this.positions = new TailPositions(hooks);
+    this.cluster = new ClusterLayout(kafka);
     this.consumer = kafka.consumer({
       groupId: this.groupId,
       allowAutoTopicCreation: false,
@@ -304,9 +295,7 @@ export class KafkaTailSession implements TailSession {
     } catch (error) {
       this.logger.warn(`Could not remove tail group ${this.groupId}: ${String(error)}`);
     } finally {
-      const admin = this.layoutAdmin;
-      this.layoutAdmin = undefined;
-      await admin?.then((a) => a.disconnect()).catch(() => undefined);
+      await this.cluster.close();
       this.listener.onState('stopped');
       this.hooks.onStopped(this);
     }
@@ -342,13 +331,12 @@ export class KafkaTailSession implements TailSession {
       return;
     }
     if (this.trouble) {
-      if (Date.now() - this.layoutReadAt > LAYOUT_REFRESH_IN_TROUBLE_MS) {
+      if (Date.now() - this.cluster.readAt > LAYOUT_REFRESH_IN_TROUBLE_MS) {
         // While in trouble, keep learning which brokers left (their fetchers are gone for good).
         this.logger.debug(`Tail ${this.groupId} still reconnecting after ${Date.now() - this.trouble.since} ms; fetchers: ${this.health.summary()}`);
-        this.layoutReadAt = Date.now();
         void this.readLayout();
       }
-      if (this.health.recoveredSince(this.trouble.since, this.isLive)) {
+      if (this.health.recoveredSince(this.trouble.since, this.cluster.isLive)) {
         this.logger.info(`Tail ${this.groupId} fetches again (was: ${this.trouble.detail})`);
         this.trouble = undefined;
         this.report();
@@ -356,15 +344,11 @@ export class KafkaTailSession implements TailSession {
       }
       return;
     }
-    const problems = this.health.problems(this.isLive);
+    const problems = this.health.problems(this.cluster.isLive);
     if (problems.length > 0) {
-      this.beginTrouble(this.describeProblems(problems));
+      this.beginTrouble(this.cluster.describeProblems(problems, this.tailedPartitions()));
     }
   }
-
-  /** Whether the last layout lists the broker (undefined for a broker never seen in one). */
-  private readonly isLive = (nodeId: string): boolean | undefined =>
-    this.layout && this.brokerAddresses.has(nodeId) ? this.layout.live.has(nodeId) : undefined;
 
   /** Reports "Reconnecting" with `detail`, unless trouble is already shown or fetching is not wanted now. */
   private beginTrouble(detail: string): void {
@@ -374,31 +358,6 @@ export class KafkaTailSession implements TailSession {
     this.trouble = { since: Date.now(), detail };
     this.logger.warn(`Tail ${this.groupId}: ${detail}`);
     this.report();
-  }
-
-  /** "Reconnecting: broker 127.0.0.1:9092 (leader of orders-0, orders-2) is unreachable; waiting for a new leader…" */
-  private describeProblems(problems: HealthProblem[]): string {
-    const nodes = [...new Set(problems.flatMap((p) => (p.nodeId === undefined ? [] : [p.nodeId])))];
-    if (nodes.length === 0) {
-      return 'Reconnecting: the consumer group coordinator does not answer; waiting for the cluster to elect a new one…';
-    }
-    const stuck = problems.every((p) => p.kind === 'stuck');
-    return this.describeLost(
-      nodes.map((nodeId) => ({ nodeId, partitions: this.tailedPartitions().filter((tp) => this.layout?.leaders.get(tpKey(tp.topic, tp.partition)) === nodeId) })),
-      stuck ? 'not answering' : 'unreachable',
-    );
-  }
-
-  private describeLost(lost: { nodeId: string; partitions: { topic: string; partition: number }[] }[], condition: string): string {
-    const names = lost.map(({ nodeId, partitions }) => {
-      const address = this.brokerAddresses.get(nodeId) ?? `id ${nodeId}`;
-      const led = partitions.map((tp) => `${tp.topic}-${tp.partition}`);
-      const shown = led.length > 4 ? [...led.slice(0, 4), `${led.length - 4} more`] : led;
-      return led.length > 0 ? `${address} (leader of ${shown.join(', ')})` : address;
-    });
-    const subject = names.length > 1 ? `brokers ${names.join(' and ')} are` : `broker ${names[0]} is`;
-    const led = lost.some((l) => l.partitions.length > 0);
-    return `Reconnecting: ${subject} ${condition}; ${led ? 'waiting for a new leader' : 'retrying'}…`;
   }
 
   /** The partitions this tail reads now: assigned to it and selected. */
@@ -423,7 +382,7 @@ export class KafkaTailSession implements TailSession {
       return;
     }
     this.probing = true;
-    void this.probeLeaders(this.layout, 0).finally(() => {
+    void this.probeLeaders(this.cluster.current, 0).finally(() => {
       this.probing = false;
       if (this.probeQueued) {
         this.probeQueued = false;
@@ -453,7 +412,7 @@ export class KafkaTailSession implements TailSession {
       }
     }
     if (lost.size > 0) {
-      this.beginTrouble(this.describeLost([...lost].map(([nodeId, partitions]) => ({ nodeId, partitions })), 'unreachable'));
+      this.beginTrouble(this.cluster.describeLost([...lost].map(([nodeId, partitions]) => ({ nodeId, partitions })), 'unreachable'));
     } else if (movedToLive && attempt < 3) {
       // A broker shutting down hands its leaderships over before it leaves the cluster: look again.
       await new Promise((resolve) => setTimeout(resolve, 700));
@@ -466,27 +425,8 @@ export class KafkaTailSession implements TailSession {
     if (this.stopping) {
       return undefined;
     }
-    this.layoutReadAt = Date.now();
     try {
-      this.layoutAdmin ??= (async () => {
-        const admin = this.kafka.admin();
-        await admin.connect();
-        return admin;
-      })();
-      const admin = await this.layoutAdmin;
-      const [cluster, metadata] = await Promise.all([admin.describeCluster(), admin.fetchTopicMetadata({ topics: this.topics })]);
-      const layout: Layout = { live: new Set(), leaders: new Map() };
-      for (const broker of cluster.brokers) {
-        layout.live.add(String(broker.nodeId));
-        this.brokerAddresses.set(String(broker.nodeId), `${broker.host}:${broker.port}`);
-      }
-      for (const topic of metadata.topics) {
-        for (const p of topic.partitions) {
-          layout.leaders.set(tpKey(topic.name, p.partitionId), String(p.leader));
-        }
-      }
-      this.layout = layout;
-      return layout;
+      return await this.cluster.read(this.topics);
     } catch (error) {
       this.logger.debug(`Tail ${this.groupId}: could not read the partition leaders (${String(error)})`);
       return undefined;
@@ -622,37 +562,3 @@ export class KafkaTailSession implements TailSession {
   }
 }
 
-function toTailMessage(topic: string, partition: number, m: KafkaMessage): TailMessage {
-  const key = m.key ? decodePayload(m.key) : undefined;
-  const value = m.value ? decodePayload(m.value) : undefined;
-  const message: TailMessage = {
-    topic,
-    partition,
-    offset: m.offset,
-    timestamp: Number(m.timestamp),
-    key: key ? key.text : null,
-    value: value ? value.text : null,
-    headers: decodeHeaders(m.headers),
-    size: m.value?.length ?? 0,
-  };
-  if (key?.encoding === 'base64') {
-    message.keyBinary = true;
-  }
-  if (value?.encoding === 'base64') {
-    message.valueBinary = true;
-  }
-  return message;
-}
-
-/** Header values arrive as Buffers (or arrays of them when a name repeats); the tail shows text. */
-export function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(headers ?? {})) {
-    const values = Array.isArray(raw) ? raw : [raw];
-    result[name] = values
-      .filter((v): v is Buffer | string => v !== undefined)
-      .map((v) => v.toString())
-      .join(', ');
-  }
-  return result;
-}
