@@ -9,6 +9,7 @@ import type {
   PartitionLag,
   TopicDescription,
 } from '../core/clusterModel';
+import { retryWhileSpreading } from './metadataRetry';
 
 /**
  * Read-only questions the explorer asks a Kafka cluster. Each function makes few requests:
@@ -215,20 +216,3 @@ export function decodeAssignment(buffer: Buffer): { topic: string; partitions: n
   }
 }
 
-const SPREADING = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER']);
-
-/** Retries for up to 3 s while metadata of a new topic or a moved leader spreads across brokers. */
-async function retryWhileSpreading<T>(work: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 3_000;
-  for (;;) {
-    try {
-      return await work();
-    } catch (error) {
-      const type = (error as { type?: string }).type ?? (error as { originalError?: { type?: string } }).originalError?.type;
-      if (!type || !SPREADING.has(type) || Date.now() > deadline) {
-        throw error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 150));
-    }
-  }
-}

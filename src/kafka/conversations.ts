@@ -13,6 +13,7 @@ import type {
   RecordStream,
   WindowRead,
 } from '../core/conversationTransport';
+import { retryWhileSpreading } from './metadataRetry';
 
 /** What the transport borrows from its cluster client (shared connections, bounded calls). */
 export interface ConversationTransportHooks {
@@ -181,7 +182,8 @@ export class KafkaConversationTransport implements ConversationTransport {
     const admin = await this.hooks.admin();
     const starts = new Map<string, bigint>();
     for (const topic of topics) {
-      for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+      // A request or reply topic may have been created a moment ago (by another tool too).
+      for (const { partition, high } of await retryWhileSpreading(() => admin.fetchTopicOffsets(topic))) {
         starts.set(`${topic}:${partition}`, BigInt(high));
       }
     }
