@@ -105,6 +105,16 @@ describe(`Producing from files against a real broker (Kafka ${DEFAULT_KAFKA_VERS
     }
   });
 
+  it('fails a message for a partition the topic does not have at its line, and sends the others', async () => {
+    const topic = await topicWith('nopartition', 2);
+    const text = ['{"value": "a", "partition": 1}', '{"value": "b", "partition": 7}', '{"value": "c", "partition": 0}'].join('\n');
+    const summary = await run(topic, parseText(text, 'jsonl', auto), {}, {}, 2);
+    assert.deepEqual([summary.sent, summary.failed, summary.failures[0]?.line], [2, 1, 1]);
+    assert.equal(summary.failures[0].reason, 'Partition 7 does not exist: the topic has 2 partitions (0 to 1).');
+    const records = await kcatConsume(cluster.bootstrapServers, topic, { count: 3, exitAtEnd: true });
+    assert.deepEqual(records.map((r) => [r.value, r.partition]).sort(), [['a', 1], ['c', 0]]);
+  });
+
   it('puts keyed messages where Kafka\'s default partitioner would (kcat consumes them at the computed partitions)', async () => {
     const topic = await topicWith('keyed', 4);
     const keys = Array.from({ length: 20 }, (_, i) => `key-${i}`);

@@ -125,6 +125,20 @@ describe(`Producing large files by the bulk path against a real broker (Kafka ${
     }
   });
 
+  it('fails a line for a partition the topic does not have at its line, and sends the others', async () => {
+    const topic = await topicWith('nopartition', 2);
+    const lines = Array.from({ length: 3000 }, (_, i) => (i === 1500 ? '{"value": "x", "partition": 7}' : `{"value": "v${i}", "partition": ${i % 2}}`));
+    const summary = await bulk(topic, write('nopartition.jsonl', lines), 2);
+    assert.deepEqual([summary.sent, summary.failed, summary.failures[0]?.line], [2999, 1, 1500]);
+    assert.equal(summary.failures[0].reason, 'Partition 7 does not exist: the topic has 2 partitions (0 to 1).');
+    const records = await kcatConsume(cluster.bootstrapServers, topic, { count: 3000, exitAtEnd: true, timeoutMs: 60_000 });
+    const read = byPartition(records);
+    for (const p of [0, 1]) {
+      const expected = lines.filter((_, i) => i !== 1500 && i % 2 === p).map((l) => (JSON.parse(l) as { value: string }).value);
+      assert.deepEqual(read.get(p)?.map((r) => r.value), expected, `partition ${p}`);
+    }
+  });
+
   it('reports a malformed line at its line and column and sends all the others', async () => {
     const topic = await topicWith('malformed');
     const lines = Array.from({ length: 10_000 }, (_, i) => (i === 5000 ? '  {"i": 5000,, "x": 1}' : `{"i":${i}}`));

@@ -1,10 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ClusterSecrets, SaslMechanism, TlsSettings } from '../../src/core/brokerClient';
 import { silentLogger } from '../../src/core/brokerClient';
 import { KafkaClusterClient } from '../../src/kafka/kafkaClient';
+import { keyPartitioner } from '../../src/kafka/partitioner';
+import { produceJsonlFile } from '../../src/produce/bulkPipeline';
+import { isPerMessageSendError } from '../../src/produce/pipeline';
 import { DEFAULT_KAFKA_VERSION, KafkaCluster } from '../harness/kafkaCluster';
+import { kcatConsume } from '../harness/kcat';
 import { createTlsMaterial, type TlsMaterial } from '../harness/tlsMaterial';
 import { makeTempDir, removeDir } from '../harness/util';
 
@@ -94,6 +99,59 @@ describe(`Secured connections to a real broker (Kafka ${DEFAULT_KAFKA_VERSION})`
       connect('ssl', { tls: { caFile: missing } }).describeCluster(),
       { message: `Cannot read the CA certificate file ${missing} for secured: it does not exist.` },
     );
+  });
+
+  /** Produces `lines` by the bulk path (large files) through `client`; the summary. */
+  async function bulkProduce(client: KafkaClusterClient, topic: string, lines: string[]) {
+    const file = path.join(certDir, `${topic}.jsonl`);
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const sender = client.bulkProducer(topic, { compression: 'gzip' });
+    try {
+      return await produceJsonlFile(file, topic, sender, {
+        batchSize: 2000,
+        maxInFlight: 4,
+        partitionCount: 2,
+        partitionForKey: keyPartitioner(2),
+        isPerMessageError: isPerMessageSendError,
+        shape: { envelope: 'auto' },
+      });
+    } finally {
+      await sender.close();
+    }
+  }
+
+  const bulkListeners = [
+    ['SASL/SCRAM-SHA-512', () => connect('sasl', { sasl: { mechanism: 'scram-sha-512', username: USER.name }, secrets: { password: USER.password } })],
+    ['mutual TLS', () => connect('mtls', { tls: { caFile: tls.caFile, certFile: tls.clientCertFile, keyFile: tls.clientKeyFile } })],
+  ] as const;
+  for (const [label, secured] of bulkListeners) {
+    it(`produces a large file by the bulk path over ${label}: kcat reads every line back`, async function () {
+      this.timeout(120_000);
+      assert.ok(cluster);
+      const client = secured();
+      const topic = `it-secured-bulk-${randomUUID().slice(0, 8)}`;
+      await client.createTopic({ name: topic, partitions: 2, replicationFactor: 1 });
+      const lines = Array.from({ length: 25_000 }, (_, i) => `{"i":${i},"via":"${label}"}`);
+      const summary = await bulkProduce(client, topic, lines);
+      assert.deepEqual([summary.sent, summary.failed, summary.stoppedBy], [25_000, 0, undefined]);
+      // Read back independently, on the cluster's plaintext listener.
+      const records = await kcatConsume(cluster.bootstrapServers, topic, { count: 25_000, exitAtEnd: true, timeoutMs: 60_000 });
+      assert.deepEqual(records.map((r) => r.value).sort(), [...lines].sort());
+    });
+  }
+
+  it('a wrong password stops a bulk run with the credentials sentence and sends nothing', async function () {
+    this.timeout(60_000);
+    assert.ok(cluster);
+    const topic = `it-secured-bulk-denied-${randomUUID().slice(0, 8)}`;
+    await connect(cluster.bootstrapServers, {}).createTopic({ name: topic, partitions: 2, replicationFactor: 1 });
+    const denied = connect('sasl', { sasl: { mechanism: 'scram-sha-256', username: USER.name }, secrets: { password: 'wrong-password' } });
+    const summary = await bulkProduce(denied, topic, Array.from({ length: 5000 }, (_, i) => `{"i":${i}}`));
+    assert.equal(summary.sent, 0);
+    assert.match(summary.stoppedBy ?? '', /rejected the credentials\. Check the user name, password and SASL mechanism\./);
+    assert.doesNotMatch(summary.stoppedBy ?? '', /wrong-password/);
+    const records = await kcatConsume(cluster.bootstrapServers, topic, { count: 1, exitAtEnd: true });
+    assert.equal(records.length, 0);
   });
 
   it('says when a host name does not resolve', async () => {
