@@ -88,9 +88,12 @@ const PROTOCOL_SENTENCES: Record<string, string> = {
   UNKNOWN_TOPIC_OR_PARTITION: 'the topic does not exist on this cluster',
   MESSAGE_TOO_LARGE: "the message is larger than the topic's max.message.bytes",
   RECORD_LIST_TOO_LARGE: "the batch is larger than the broker's limit",
-  TOPIC_AUTHORIZATION_FAILED: 'you are not authorized to use this topic',
-  CLUSTER_AUTHORIZATION_FAILED: 'you are not authorized to perform this operation on the cluster',
-  GROUP_AUTHORIZATION_FAILED: 'you are not authorized to use this consumer group',
+  TOPIC_AUTHORIZATION_FAILED:
+    "you are not authorized to use this topic. Ask the cluster's administrator for an ACL on it (WRITE to produce, READ to consume, DESCRIBE to inspect), or connect as another user",
+  CLUSTER_AUTHORIZATION_FAILED:
+    "you are not authorized to perform this operation on the cluster. Ask the cluster's administrator for the cluster ACL it needs, or connect as another user",
+  GROUP_AUTHORIZATION_FAILED:
+    "you are not authorized to use this consumer group. Ask the cluster's administrator for a READ ACL on the group, or connect as another user",
   POLICY_VIOLATION: "the cluster's create-topic policy refused the request",
   INVALID_CONFIG: 'a configuration value is invalid',
   NOT_CONTROLLER: 'the cluster controller moved; try again',

@@ -15,6 +15,13 @@ export interface HarnessSecurity {
   saslUsers?: SaslUser[];
   /** Certificates for the SSL and MTLS listeners. */
   tls?: TlsMaterial;
+  /**
+   * ACLs enforced (KRaft's StandardAuthorizer, deny when no ACL matches). The PLAINTEXT and
+   * controller listeners authenticate no one (User:ANONYMOUS), so that principal is a super user:
+   * the harness, kcat and tests' admin clients keep full rights; SASL and TLS users get only what
+   * a test grants them.
+   */
+  authorizer?: boolean;
 }
 
 /** Ports of the secured listeners of one node (only those configured). */
@@ -89,6 +96,13 @@ export function securedListenerProperties(
       'listener.name.mtls.ssl.truststore.type': 'PKCS12',
       'listener.name.mtls.ssl.truststore.location': tls.brokerTruststore,
       'listener.name.mtls.ssl.truststore.password': tls.storePassword,
+    });
+  }
+  if (security.authorizer) {
+    Object.assign(extra, {
+      'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      'super.users': 'User:ANONYMOUS',
+      'allow.everyone.if.no.acl.found': 'false',
     });
   }
   return {
