@@ -12,6 +12,7 @@ import { type ProduceSummary, isPerMessageSendError, producePipeline } from '../
 import { fileLines, jsonlItems } from '../../src/produce/source';
 import { DEFAULT_KAFKA_VERSION, type KafkaCluster } from '../harness/kafkaCluster';
 import { type KcatRecord, kcatConsume } from '../harness/kcat';
+import { getFreePort } from '../harness/ports';
 import { makeTempDir, removeDir } from '../harness/util';
 import { sharedCluster } from './sharedCluster';
 
@@ -219,6 +220,31 @@ describe(`Producing large files by the bulk path against a real broker (Kafka ${
     const summary = await bulk(topic, write('missing.jsonl', ['{"a":1}', '{"a":2}']));
     assert.equal(summary.sent, 0);
     assert.equal(summary.stoppedBy, `Producing to "${topic}" failed: the topic does not exist on this cluster.`);
+  });
+
+  it('a broker that is not running stops both paths with "connection refused" and what to check, nothing counted as sent', async function () {
+    this.timeout(90_000);
+    const port = await getFreePort();
+    const down = new KafkaClusterClient(
+      { id: randomUUID(), name: 'down', kind: 'kafka', bootstrapServers: [`127.0.0.1:${port}`] },
+      { logger: silentLogger, requestTimeoutMs: 5_000 },
+    );
+    try {
+      const file = write('down.jsonl', Array.from({ length: 1000 }, (_, i) => `{"i":${i}}`));
+      const topic = `it-bulk-down-${randomUUID().slice(0, 8)}`;
+      const sender = down.bulkProducer(topic);
+      const viaBulk = await produceJsonlFile(file, topic, sender, options(1, {})).finally(() => sender.close());
+      const viaLines = await producePipeline(jsonlItems(fileLines(file), { envelope: 'auto' }), topic, (m) => down.produce(topic, m), options(1, {}));
+      for (const summary of [viaBulk, viaLines]) {
+        assert.deepEqual([summary.sent, summary.ranges], [0, []]);
+        assert.equal(
+          summary.stoppedBy,
+          `Producing to "${topic}" failed: connection to 127.0.0.1:${port} was refused. Is the broker running on that port?`,
+        );
+      }
+    } finally {
+      await down.dispose();
+    }
   });
 
   for (const compression of ['gzip', 'snappy', 'lz4', 'zstd'] as const) {
