@@ -28,9 +28,11 @@ function findTests(dir: string): string[] {
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false });
   mocha.reporter(CountingReporter);
-  const files = findTests(path.join(__dirname, 'suite'));
+  // MQX_TESTS_FILES=produce,tailPanel runs only the suites whose file name contains one of them.
+  const only = (process.env.MQX_TESTS_FILES ?? '').split(',').filter(Boolean);
+  const files = findTests(path.join(__dirname, 'suite')).filter((f) => only.length === 0 || only.some((o) => path.basename(f).includes(o)));
   if (files.length === 0) {
-    throw new Error(`no *.test.js files under ${path.join(__dirname, 'suite')}`);
+    throw new Error(`no *.test.js files under ${path.join(__dirname, 'suite')}${only.length > 0 ? ` matching MQX_TESTS_FILES=${only.join(',')}` : ''}`);
   }
   files.forEach((file) => mocha.addFile(file));
   const failures = await new Promise<number>((resolve, reject) => {

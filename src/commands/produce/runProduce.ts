@@ -34,7 +34,8 @@ export interface ProduceRequest {
 }
 
 /** What the command returns: the summary, plus the first message's place (the old single-message result). */
-export type ProduceOutcome = ProduceSummary & Partial<ProduceResult> & { topic: string };
+/** The run's summary, where its first message went, and which path sent it (`bulk` for large saved JSONL files). */
+export type ProduceOutcome = ProduceSummary & Partial<ProduceResult> & { topic: string; path: 'bulk' | 'messages' };
 
 type Item = SourceMessage | SourceIssue;
 
@@ -269,11 +270,11 @@ export async function runProduce(
   feature.showIssues(request.document.uri, summary.failures);
   await feature.remember(request.document.uri, cluster.id, topic);
   const text = describeSummary(topic, summary);
-  ctx.log.info(`${text}${summary.failures.length > 1 ? ` Failures: ${summary.failures.map((f) => `line ${f.line + 1}: ${f.reason}`).join('; ')}` : ''}`);
+  ctx.log.info(`${text}${file ? ' (bulk path)' : ''}${summary.failures.length > 1 ? ` Failures: ${summary.failures.map((f) => `line ${f.line + 1}: ${f.reason}`).join('; ')}` : ''}`);
   if (!request.quiet) {
     void showSummary(ctx, cluster, topic, summary, text);
   }
-  return { ...summary, ...(summary.first ?? {}), topic };
+  return { ...summary, ...(summary.first ?? {}), topic, path: file ? 'bulk' : 'messages' };
 }
 
 async function showSummary(ctx: CommandContext, cluster: ClusterEntry, topic: string, summary: ProduceSummary, text: string): Promise<void> {

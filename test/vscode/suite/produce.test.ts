@@ -52,6 +52,29 @@ describe('produce from files (in the extension host)', function () {
     assert.deepEqual(records.map((r) => [r.key, r.value, r.headers]), [['a', '{"n":1}', { h: '1' }], ['b', '{"n":2}', {}]]);
   });
 
+  it('sends a large saved JSONL file by the bulk path, and the same file with unsaved edits line by line', async function () {
+    this.timeout(120_000);
+    const lines = Array.from({ length: 25_000 }, (_, i) => `{"i":${i}}`);
+    const editor = await openFile('large.jsonl', `${lines.join('\n')}\n`);
+    const [saved, edited] = [await topic('large-saved', 2), await topic('large-edited', 2)];
+    const run = (t: string) =>
+      vscode.commands.executeCommand<ProduceOutcome>('mqExplorer.produceFromEditor', { clusterId: cluster.id, topic: t, quiet: true });
+    const bulk = await run(saved);
+    assert.deepEqual([bulk.path, bulk.sent, bulk.failed, bulk.ranges.reduce((n, r) => n + r.count, 0)], ['bulk', 25_000, 0, 25_000]);
+    assert.equal((await kcatConsume(bootstrapServers(), saved, { count: 25_001, exitAtEnd: true, timeoutMs: 60_000 })).length, 25_000);
+    // An unsaved edit: the editor's text is sent, not the file on disk.
+    await editor.edit((edit) => edit.replace(new vscode.Range(0, 0, 0, lines[0].length), '{"i":"edited"}'));
+    try {
+      const perMessage = await run(edited);
+      assert.deepEqual([perMessage.path, perMessage.sent, perMessage.failed], ['messages', 25_000, 0]);
+      const records = await kcatConsume(bootstrapServers(), edited, { count: 25_001, exitAtEnd: true, timeoutMs: 60_000 });
+      assert.equal(records.length, 25_000);
+      assert.ok(records.some((r) => r.value === '{"i":"edited"}'));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
   it('shows CodeLens above each message and "Produce" sends only that line', async () => {
     const t = await topic('lens');
     const editor = await openFile('lens.jsonl', '// @topic ignored-here\n{"value": "first"}\n{"value": "second"}\n');
