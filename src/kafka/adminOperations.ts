@@ -1,13 +1,100 @@
 import { type Admin, ConfigResourceTypes } from 'kafkajs';
+import type { CreateTopicRequest, Logger } from '../core/brokerClient';
 import type { OffsetResetPlan, OffsetResetTarget } from '../core/clusterModel';
 import { BrokerOperationError } from '../core/errors';
 import { describeKafkaTopicConfigs } from './clusterInspector';
 import { errorChain } from './errors';
+import { validateTopicName } from './topicName';
 
 /**
  * Write operations on topics and groups. Each checks what the broker would refuse in words first
  * (so the user learns the reason, not a protocol code) and leaves nothing half-done.
  */
+
+/** Refuses, in words and before anything is sent, a name or count the broker would refuse. */
+export function checkCreateTopicRequest(request: CreateTopicRequest): void {
+  const invalid = validateTopicName(request.name);
+  if (invalid) {
+    throw new BrokerOperationError(`Cannot create topic: ${invalid}`);
+  }
+  if (!Number.isInteger(request.partitions) || request.partitions < 1) {
+    throw new BrokerOperationError('Cannot create topic: partitions must be a whole number of at least 1.');
+  }
+  if (!Number.isInteger(request.replicationFactor) || request.replicationFactor < 1) {
+    throw new BrokerOperationError('Cannot create topic: replication factor must be a whole number of at least 1.');
+  }
+}
+
+/**
+ * Creates a topic and returns once it is usable: every partition has a leader that answers, and
+ * the topic is listed. `timeoutMs` bounds the wait for leaders.
+ */
+export async function createKafkaTopic(admin: Admin, request: CreateTopicRequest, wait: { timeoutMs: number; logger: Logger }): Promise<void> {
+  const { brokers } = await admin.describeCluster();
+  if (request.replicationFactor > brokers.length) {
+    throw new BrokerOperationError(
+      `Cannot create topic "${request.name}": replication factor is larger than the number of available brokers (${request.replicationFactor} > ${brokers.length}).`,
+    );
+  }
+  // kafkajs' own waitForLeaders can fail on multi-node KRaft while metadata spreads; we poll instead.
+  const created = await admin.createTopics({
+    topics: [
+      {
+        topic: request.name,
+        numPartitions: request.partitions,
+        replicationFactor: request.replicationFactor,
+        configEntries: Object.entries(request.configs ?? {}).map(([name, value]) => ({ name, value })),
+      },
+    ],
+    waitForLeaders: false,
+  });
+  if (!created) {
+    throw new BrokerOperationError(`Cannot create topic: a topic named "${request.name}" already exists.`);
+  }
+  await waitForLeaders(admin, request.name, wait);
+}
+
+/**
+ * Whether every partition's leader answers for it. Metadata names a leader a moment before that
+ * broker acts as one; a produce in between fails on one partition, and kafkajs then retries the
+ * whole request, writing the other partitions twice (seen on Kafka 4.4, 4 topics in 40).
+ */
+async function leadersServe(admin: Admin, topic: string, logger: Logger): Promise<boolean> {
+  try {
+    await admin.fetchTopicOffsets(topic);
+    return true;
+  } catch (error) {
+    logger.debug(`Leaders of ${topic} do not answer yet: ${String(error)}`);
+    return false;
+  }
+}
+
+/**
+ * Waits until the new topic has leaders and is listed. Each metadata request goes to some
+ * broker, and brokers learn of a topic a moment apart; several answers in a row make it very
+ * likely that the tree's next listing, whichever broker answers it, shows the topic.
+ */
+async function waitForLeaders(admin: Admin, topic: string, { timeoutMs, logger }: { timeoutMs: number; logger: Logger }): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let confirmations = 0;
+  while (Date.now() < deadline) {
+    try {
+      const [metadata, listed] = await Promise.all([admin.fetchTopicMetadata({ topics: [topic] }), admin.listTopics()]);
+      const partitions = metadata.topics[0]?.partitions ?? [];
+      confirmations = partitions.length > 0 && partitions.every((p) => p.leader >= 0) && listed.includes(topic) ? confirmations + 1 : 0;
+      if (confirmations >= 3 && (await leadersServe(admin, topic, logger))) {
+        return;
+      }
+      if (confirmations > 0) {
+        continue;
+      }
+    } catch (error) {
+      logger.debug(`Waiting for leaders of ${topic}: ${String(error)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new BrokerOperationError(`Topic "${topic}" was created, but its partitions have no leader yet.`);
+}
 
 /** Deletes topics; refuses names that do not exist before deleting any. */
 export async function deleteKafkaTopics(admin: Admin, names: string[]): Promise<void> {

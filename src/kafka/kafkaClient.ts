@@ -27,6 +27,8 @@ import { withTimeout } from '../core/timeout';
 import {
   addKafkaPartitions,
   applyKafkaOffsetReset,
+  checkCreateTopicRequest,
+  createKafkaTopic,
   deleteKafkaGroup,
   deleteKafkaTopics,
   planKafkaOffsetReset,
@@ -47,7 +49,6 @@ import { describeBrokerError } from './errors';
 import { kafkaLogCreator } from './logBridge';
 import { buildSecurityOptions } from './security';
 import { KafkaTailSession } from './tailSession';
-import { validateTopicName } from './topicName';
 
 export interface KafkaClientOptions {
   logger: Logger;
@@ -194,41 +195,10 @@ export class KafkaClusterClient implements BrokerClient {
   }
 
   async createTopic(request: CreateTopicRequest): Promise<void> {
-    const invalid = validateTopicName(request.name);
-    if (invalid) {
-      throw new BrokerOperationError(`Cannot create topic: ${invalid}`);
-    }
-    if (!Number.isInteger(request.partitions) || request.partitions < 1) {
-      throw new BrokerOperationError('Cannot create topic: partitions must be a whole number of at least 1.');
-    }
-    if (!Number.isInteger(request.replicationFactor) || request.replicationFactor < 1) {
-      throw new BrokerOperationError('Cannot create topic: replication factor must be a whole number of at least 1.');
-    }
-    await this.call(`Creating topic "${request.name}"`, async () => {
-      const admin = await this.connectedAdmin();
-      const { brokers } = await admin.describeCluster();
-      if (request.replicationFactor > brokers.length) {
-        throw new BrokerOperationError(
-          `Cannot create topic "${request.name}": replication factor is larger than the number of available brokers (${request.replicationFactor} > ${brokers.length}).`,
-        );
-      }
-      // kafkajs' own waitForLeaders can fail on multi-node KRaft while metadata spreads; we poll instead.
-      const created = await admin.createTopics({
-        topics: [
-          {
-            topic: request.name,
-            numPartitions: request.partitions,
-            replicationFactor: request.replicationFactor,
-            configEntries: Object.entries(request.configs ?? {}).map(([name, value]) => ({ name, value })),
-          },
-        ],
-        waitForLeaders: false,
-      });
-      if (!created) {
-        throw new BrokerOperationError(`Cannot create topic: a topic named "${request.name}" already exists.`);
-      }
-      await this.waitForLeaders(admin, request.name);
-    });
+    checkCreateTopicRequest(request);
+    await this.call(`Creating topic "${request.name}"`, async () =>
+      createKafkaTopic(await this.connectedAdmin(), request, { timeoutMs: this.timeoutMs, logger: this.logger }),
+    );
   }
 
   async produce(topic: string, messages: OutgoingMessage[], options: ProduceOptions = {}): Promise<ProduceResult[]> {
@@ -406,48 +376,6 @@ export class KafkaClusterClient implements BrokerClient {
       this.producer.catch(() => undefined);
     }
     return this.producer;
-  }
-
-  /**
-   * Waits until the new topic has leaders and is listed. Each metadata request goes to some
-   * broker, and brokers learn of a topic a moment apart; several answers in a row make it very
-   * likely that the tree's next listing, whichever broker answers it, shows the topic.
-   */
-  /**
-   * Whether every partition's leader answers for it. Metadata names a leader a moment before that
-   * broker acts as one; a produce in between fails on one partition, and kafkajs then retries the
-   * whole request, writing the other partitions twice (seen on Kafka 4.4, 4 topics in 40).
-   */
-  private async leadersServe(admin: Admin, topic: string): Promise<boolean> {
-    try {
-      await admin.fetchTopicOffsets(topic);
-      return true;
-    } catch (error) {
-      this.logger.debug(`Leaders of ${topic} do not answer yet: ${String(error)}`);
-      return false;
-    }
-  }
-
-  private async waitForLeaders(admin: Admin, topic: string): Promise<void> {
-    const deadline = Date.now() + this.timeoutMs;
-    let confirmations = 0;
-    while (Date.now() < deadline) {
-      try {
-        const [metadata, listed] = await Promise.all([admin.fetchTopicMetadata({ topics: [topic] }), admin.listTopics()]);
-        const partitions = metadata.topics[0]?.partitions ?? [];
-        confirmations = partitions.length > 0 && partitions.every((p) => p.leader >= 0) && listed.includes(topic) ? confirmations + 1 : 0;
-        if (confirmations >= 3 && (await this.leadersServe(admin, topic))) {
-          return;
-        }
-        if (confirmations > 0) {
-          continue;
-        }
-      } catch (error) {
-        this.logger.debug(`Waiting for leaders of ${topic}: ${String(error)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new BrokerOperationError(`Topic "${topic}" was created, but its partitions have no leader yet.`);
   }
 }
 
