@@ -33,12 +33,21 @@ describe('MQ Explorer installed from the VSIX (code-server + Chromium)', functio
   const clusterName = 'E2E Kafka';
   const topic = `e2e-orders-${randomUUID().slice(0, 8)}`;
   const order = JSON.stringify({ orderId: 1001, status: 'created', customer: 'Ada' }, null, 2);
+  // Produced by its CodeLens to a topic that does not exist yet (the extension offers to create it).
+  const eventsTopic = `e2e-events-${randomUUID().slice(0, 8)}`;
+  const events = [
+    `// @topic ${eventsTopic}  @cluster "${clusterName}"`,
+    ...['OrderCreated', 'OrderPaid', 'OrderShipped'].map((type, i) => JSON.stringify({ key: `order-${i}`, value: { type, orderId: 1001 }, headers: { source: 'e2e' } })),
+  ].join('\n');
   let workbench: InstalledWorkbench | undefined;
   let page: Page;
 
   before(async () => {
     assert.ok(bootstrap, 'MQX_KAFKA_BOOTSTRAP is not set: run the UI tests through npm test (it starts Kafka)');
-    workbench = await openInstalledWorkbench('e2e', (folder) => fs.writeFileSync(path.join(folder, 'order.json'), order));
+    workbench = await openInstalledWorkbench('e2e', (folder) => {
+      fs.writeFileSync(path.join(folder, 'order.json'), order);
+      fs.writeFileSync(path.join(folder, 'events.jsonl'), `${events}\n`);
+    });
     page = workbench.page;
   });
 
@@ -141,5 +150,38 @@ describe('MQ Explorer installed from the VSIX (code-server + Chromium)', functio
     await expand(page.getByRole('treeitem', { name: /^Brokers/ }));
     await page.getByRole('treeitem', { name: /^broker 1/i }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await screenshot(page, 'tree-topic-details');
+  });
+  it('produces a JSONL file from its CodeLens, creating the missing topic, and Show in Tail shows what was sent', async () => {
+    await runCommand(page, 'Go to File...');
+    await pickQuickItem(page, 'events.jsonl');
+    const produceAll = page.locator('.codelens-decoration a', { hasText: `Produce all → ${eventsTopic}` });
+    await produceAll.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await screenshot(page, 'produce-codelens');
+    await produceAll.click();
+
+    // The topic named in the file does not exist: a modal offers to create it.
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    assert.match(await dialog.innerText(), new RegExp(`Topic "${eventsTopic}" does not exist on ${clusterName}`));
+    await dialog.getByRole('button', { name: 'Create Topic…' }).click();
+    await answerQuickInput(page, '2');
+    await answerQuickInput(page, '1');
+
+    // One toast for both (creating the topic reports in the status bar): VS Code drops toasts
+    // beyond three within 800 ms, and the summary with its Show in Tail button must not be one.
+    const summary = await waitForNotification(page, new RegExp(`3 sent to "${eventsTopic}"`));
+    assert.match(summary, new RegExp(`^Created topic "${eventsTopic}" with 2 partitions\\. 3 sent to "[^"]+"; p\\d 0\\.\\.\\d+`));
+    await screenshot(page, 'produce-summary');
+    const toast = page.locator('.notification-toast-container', { hasText: `3 sent to "${eventsTopic}"` });
+    await toast.getByRole('button', { name: 'Show in Tail' }).click();
+
+    await page.locator('.tabs-container .tab', { hasText: `Tail: ${eventsTopic}` }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    const frame = tailFrame(page);
+    for (const type of ['OrderCreated', 'OrderPaid', 'OrderShipped']) {
+      await frame.locator('tbody tr', { hasText: type }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    }
+    assert.equal(await frame.locator('tbody tr').count(), 3);
+    await frame.locator('tbody tr td.key', { hasText: 'order-0' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await screenshot(page, 'produce-show-in-tail');
   });
 });

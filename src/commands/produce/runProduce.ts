@@ -159,12 +159,15 @@ async function findProblems(items: AsyncIterable<Item>, validate: ContractValida
   return { problems, total };
 }
 
-/** The topic's partition count; offers to create a missing topic (or says how, when quiet). */
-async function partitionCountOf(ctx: CommandContext, cluster: ClusterEntry, topic: string, quiet: boolean): Promise<number> {
+/**
+ * The topic's partition count, and whether it was created just now: a missing topic is offered for
+ * creation (or, when quiet, the error says how).
+ */
+async function partitionCountOf(ctx: CommandContext, cluster: ClusterEntry, topic: string, quiet: boolean): Promise<{ partitions: number; created: boolean }> {
   const topics = await ctx.connections.getClient(cluster.id).listTopics();
   const found = topics.find((t) => t.name === topic);
   if (found) {
-    return found.partitionCount;
+    return { partitions: found.partitionCount, created: false };
   }
   const question = `Topic "${topic}" does not exist on ${cluster.name}.`;
   if (quiet) {
@@ -174,14 +177,16 @@ async function partitionCountOf(ctx: CommandContext, cluster: ClusterEntry, topi
   if (choice !== 'Create Topic…') {
     throw new UserCancelled();
   }
+  // Quiet: the produce summary reports the creation, so it is not crowded out of the toasts.
   const created = await vscode.commands.executeCommand<{ partitions: number } | undefined>('mqExplorer.createTopic', {
     clusterId: cluster.id,
     name: topic,
+    quiet: true,
   });
   if (!created) {
     throw new UserCancelled();
   }
-  return created.partitions;
+  return { partitions: created.partitions, created: true };
 }
 
 /**
@@ -199,7 +204,7 @@ export async function runProduce(
   const templates = settings.templates ? new TemplateContext() : undefined;
   const shapeOptions = (): ShapeOptions => ({ envelope: settings.envelope, templates, defaults: request.defaults });
   const items = itemSource(request, shapeOptions);
-  const partitions = await partitionCountOf(ctx, cluster, topic, request.quiet);
+  const { partitions, created } = await partitionCountOf(ctx, cluster, topic, request.quiet);
   const validate = loadContract(request.document, topic);
   const client = ctx.connections.getClient(cluster.id);
   const file = bulkFile(request, validate, client);
@@ -269,7 +274,7 @@ export async function runProduce(
   );
   feature.showIssues(request.document.uri, summary.failures);
   await feature.remember(request.document.uri, cluster.id, topic);
-  const text = describeSummary(topic, summary);
+  const text = `${created ? `Created topic "${topic}" with ${partitions} partition${partitions === 1 ? '' : 's'}. ` : ''}${describeSummary(topic, summary)}`;
   ctx.log.info(`${text}${file ? ' (bulk path)' : ''}${summary.failures.length > 1 ? ` Failures: ${summary.failures.map((f) => `line ${f.line + 1}: ${f.reason}`).join('; ')}` : ''}`);
   if (!request.quiet) {
     void showSummary(ctx, cluster, topic, summary, text);

@@ -14,6 +14,9 @@ export interface CreatedTopic {
 /**
  * Create Topic: name (checked by Kafka's rules as it is typed), partitions and replication factor,
  * asked or given as `{ clusterId, name, partitions, replicationFactor }`. Refreshes the cluster's node.
+ * `quiet: true` (a caller that reports the creation itself) shows progress in the status bar and no
+ * message: VS Code shows at most three notifications arriving within 800 ms as toasts, and the
+ * caller's own result must not be the one left in the notification centre.
  */
 export async function createTopic(ctx: CommandContext, arg?: unknown): Promise<CreatedTopic> {
   const cluster = await resolveCluster(ctx, arg);
@@ -33,9 +36,10 @@ export async function createTopic(ctx: CommandContext, arg?: unknown): Promise<C
   const replicationFactor =
     numberField(given, 'replicationFactor') ?? (await askCount('replication factor', 3, 1, cluster.name));
   const configs = configsFromArg(given.configs) ?? (given.name === undefined ? await askConfigs(cluster.name) : {});
+  const quiet = given.quiet === true;
   const client = ctx.connections.getClient(cluster.id);
   await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Creating topic "${name}" on ${cluster.name}…` },
+    { location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: `Creating topic "${name}" on ${cluster.name}…` },
     async () => {
       const collision = findMetricCollision(
         name,
@@ -51,9 +55,11 @@ export async function createTopic(ctx: CommandContext, arg?: unknown): Promise<C
   );
   ctx.log.info(`Created topic "${name}" on ${cluster.name} (${partitions} partitions, RF ${replicationFactor})`);
   ctx.tree.refreshById(`topics:${cluster.id}`);
-  void vscode.window.showInformationMessage(
-    `Created topic "${name}" on ${cluster.name} with ${partitions} partition${partitions === 1 ? '' : 's'}.`,
-  );
+  if (!quiet) {
+    void vscode.window.showInformationMessage(
+      `Created topic "${name}" on ${cluster.name} with ${partitions} partition${partitions === 1 ? '' : 's'}.`,
+    );
+  }
   return { clusterId: cluster.id, name, partitions, replicationFactor };
 }
 
