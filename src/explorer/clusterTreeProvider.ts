@@ -44,6 +44,7 @@ export class ClusterTreeProvider extends DisposableStore implements vscode.TreeD
         this.states.set(cluster.id, state);
         this.stateChanged.fire(cluster);
       },
+      redraw: (node) => this.changed.fire(node),
     };
     this._register(connections.onDidChangeClusters(() => this.refresh()));
     this._register(

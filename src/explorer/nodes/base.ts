@@ -11,6 +11,8 @@ export interface ExplorerContext {
   showInternalTopics(): boolean;
   /** Records whether the last load of a cluster worked (status bar, error nodes). */
   reportState(cluster: ClusterEntry, state: ClusterConnectionState): void;
+  /** Draws a node again (its label, description, and children when expanded). */
+  redraw(node: ExplorerNode): void;
 }
 
 export type ClusterConnectionState = { kind: 'connected'; brokers: number } | { kind: 'failed'; message: string };

@@ -10,7 +10,7 @@ export class TopicsFolderNode extends ClusterScopedNode {
 
   constructor(
     cluster: ClusterEntry,
-    readonly topics: TopicSummary[],
+    private topics: TopicSummary[],
   ) {
     super(cluster);
     this.id = `topics:${cluster.id}`;
@@ -20,7 +20,7 @@ export class TopicsFolderNode extends ClusterScopedNode {
   toTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('Topics', vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
-    item.description = String(this.topics.filter((t) => !t.internal).length);
+    item.description = String(userTopicCount(this.topics));
     item.iconPath = new vscode.ThemeIcon('list-unordered');
     item.contextValue = 'topics';
     return item;
@@ -36,6 +36,13 @@ export class TopicsFolderNode extends ClusterScopedNode {
     return loadOrExplain(ctx, this, 'topics', async () => {
       const topics = this.listed ?? (await this.client(ctx).listTopics());
       this.listed = undefined;
+      if (userTopicCount(topics) !== userTopicCount(this.topics)) {
+        // The count beside "Topics" was drawn from the previous listing: draw the folder again,
+        // handing this listing over so the broker is not asked twice.
+        this.topics = topics;
+        this.listed = topics;
+        ctx.redraw(this);
+      }
       const filter = ctx.filterOf(this.cluster.id);
       const showInternal = ctx.showInternalTopics();
       const visible = topics.filter((t) => (showInternal || !t.internal) && matchesFilter(t.name, filter));
@@ -50,6 +57,10 @@ export class TopicsFolderNode extends ClusterScopedNode {
       return nodes;
     });
   }
+}
+
+function userTopicCount(topics: readonly TopicSummary[]): number {
+  return topics.filter((t) => !t.internal).length;
 }
 
 export class TopicNode extends ClusterScopedNode {

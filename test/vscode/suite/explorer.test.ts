@@ -94,6 +94,25 @@ describe('Clusters tree against a real broker', function () {
     assert.deepEqual(await tree.lines(group), [`${topic} [0]: committed 1 / end 3 · lag 2`, `${topic} [1]: committed 1 / end 1 · lag 0`]);
   });
 
+  it('redraws the topic count beside "Topics" when a topic is created', async () => {
+    const folder = await tree.child(await tree.child(undefined, cluster.name), 'Topics');
+    await tree.children(folder); // shown expanded, as in the view
+    const before = Number(tree.description(folder));
+    const redrawn: (ExplorerNode | undefined)[] = [];
+    const listener = api.clustersTree.onDidChangeTreeData((node) => redrawn.push(...(Array.isArray(node) ? node : [node])));
+    try {
+      const name = uniqueName('counted');
+      await vscode.commands.executeCommand('mqExplorer.createTopic', { clusterId: cluster.id, name, partitions: 1, replicationFactor: 1 });
+      // The view asks for the folder's children after the create command's refresh; so does this.
+      const names = (await tree.children(folder)).map((n) => tree.label(n));
+      assert.ok(names.includes(name), names.join(', '));
+      assert.equal(tree.description(folder), String(before + 1));
+      assert.ok(redrawn.includes(folder), 'the folder was not drawn again');
+    } finally {
+      listener.dispose();
+    }
+  });
+
   it('filters topics and groups by name, and clears the filter', async () => {
     const wanted = uniqueName('filter-me');
     const admin = kafka.admin();
