@@ -14,6 +14,7 @@ import type { TailedPartition } from './tailLayout';
 import { toTailMessage } from './tailMessages';
 import { type PositionSource, TailPositions, tpKey } from './tailPositions';
 import { TailReconnectWatch } from './tailReconnectWatch';
+import { matchingTopics, resolveTailTopics } from './tailTopics';
 
 export interface TailSessionHooks extends PositionSource {
   /** Every topic name on the cluster (to resolve a topic pattern). */
@@ -126,7 +127,7 @@ export class KafkaTailSession implements TailSession {
   /** Resolves topics and start offsets, connects and subscribes; resolves once the consumer runs. */
   async start(): Promise<void> {
     this.reconnect.report();
-    this.topics = await this.resolveTopics();
+    this.topics = await resolveTailTopics(this.options, () => this.hooks.listTopics());
     await this.positions.resolve(this.topics, this.options, this.identity.kind === 'broadcast');
     await this.consumer.connect();
     // A broadcast group has no commits and seeks on join; a shared group without commits starts per `start`.
@@ -153,7 +154,7 @@ export class KafkaTailSession implements TailSession {
       return [];
     }
     const pattern = new RegExp(this.options.topicPattern);
-    const added = (await this.hooks.listTopics()).filter((t) => pattern.test(t) && !t.startsWith('__') && !this.topics.includes(t)).sort();
+    const added = matchingTopics(await this.hooks.listTopics(), pattern, this.topics);
     const usable: string[] = [];
     for (const topic of added) {
       try {
@@ -271,24 +272,6 @@ export class KafkaTailSession implements TailSession {
     );
   }
 
-  private async resolveTopics(): Promise<string[]> {
-    const topics = [...this.options.topics];
-    if (this.options.topicPattern) {
-      let pattern: RegExp;
-      try {
-        pattern = new RegExp(this.options.topicPattern);
-      } catch (error) {
-        throw new Error(`The topic pattern /${this.options.topicPattern}/ is not a valid regex: ${(error as Error).message}`);
-      }
-      const matched = (await this.hooks.listTopics()).filter((t) => pattern.test(t) && !t.startsWith('__')).sort();
-      topics.push(...matched.filter((t) => !topics.includes(t)));
-    }
-    if (topics.length === 0) {
-      throw new Error(`No topic to tail: /${this.options.topicPattern ?? ''}/ matches no topic on the cluster.`);
-    }
-    return topics;
-  }
-
   /** Whether the selected partitions should be fetching now. */
   private active(): boolean {
     return !this.userPaused && !this.stopping && (this.mode === 'push' || this.pullRemaining > 0);
@@ -321,22 +304,10 @@ export class KafkaTailSession implements TailSession {
     }
   }
 
-  /**
-   * Seeks assigned partitions to the next offset this session has to show. kafkajs builds a new
-   * offset manager on every (re)join: a broadcast group has no commits, so without the seek a
-   * rejoin after a leader change or a crash restart would replay from the default offset. A
-   * shared group seeks only partitions it kept through the rebalance (others resume from the
-   * group's commits, which another member may have moved on).
-   */
+  /** Seeks assigned partitions to the next offset this session has to show (see TailPositions.resumeOffsets). */
   private positionAt(assignment: Record<string, number[]>, previous: Record<string, number[]>): void {
-    for (const [topic, partitions] of Object.entries(assignment)) {
-      for (const partition of partitions) {
-        const next = this.positions.position.get(tpKey(topic, partition));
-        if (next === undefined || (this.identity.kind === 'shared' && !previous[topic]?.includes(partition))) {
-          continue;
-        }
-        this.consumer.seek({ topic, partition, offset: next.toString() });
-      }
+    for (const seek of this.positions.resumeOffsets(assignment, previous, this.identity.kind === 'shared')) {
+      this.consumer.seek(seek);
     }
   }
 
