@@ -18,6 +18,7 @@ const WATCH_INTERVAL_MS = 500;
 /** While reconnecting, how often the live brokers are read again (two metadata requests). */
 const LAYOUT_REFRESH_IN_TROUBLE_MS = 2_000;
 
+/** Stuck: 20 long polls without an answer; gone: 4 missed long polls; coordinator: 3 missed heartbeats. */
 const HEALTH_LIMITS: HealthLimits = { stuckMs: 5_000, goneMs: 1_000, heartbeatMs: 3 * HEARTBEAT_INTERVAL_MS };
 
 /** What the watch needs to know about its tail session, and where it reports the session's state. */
@@ -101,7 +102,7 @@ export class TailReconnectWatch {
   }
 
   /** The consumer joined its group: the coordinator answers, as a heartbeat would show. */
-  heartbeat(): void {
+  groupJoined(): void {
     this.health.heartbeat();
   }
 

@@ -94,7 +94,7 @@ export class KafkaTailSession implements TailSession {
       const rejoin = this.joined;
       this.assignment = event.payload.memberAssignment;
       this.joined = true;
-      this.reconnect.heartbeat();
+      this.reconnect.groupJoined();
       this.positionAt(event.payload.memberAssignment, previous);
       this.applyPauses();
       this.reconnect.report();
