@@ -79,6 +79,31 @@ export class TailPositions {
     }
   }
 
+  /**
+   * Where each assigned partition resumes: the next offset this tail has to show. kafkajs builds a
+   * new offset manager on every (re)join: a broadcast group has no commits, so without a seek a
+   * rejoin after a leader change or a crash restart would replay from the default offset. A
+   * `shared` group resumes only partitions it kept through the rebalance (others resume from the
+   * group's commits, which another member may have moved on).
+   */
+  resumeOffsets(
+    assignment: Record<string, number[]>,
+    previous: Record<string, number[]>,
+    shared: boolean,
+  ): { topic: string; partition: number; offset: string }[] {
+    const seeks: { topic: string; partition: number; offset: string }[] = [];
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      for (const partition of partitions) {
+        const next = this.position.get(tpKey(topic, partition));
+        if (next === undefined || (shared && !previous[topic]?.includes(partition))) {
+          continue;
+        }
+        seeks.push({ topic, partition, offset: next.toString() });
+      }
+    }
+    return seeks;
+  }
+
   delivered(topic: string, partition: number, lastOffset: string): void {
     this.position.set(tpKey(topic, partition), BigInt(lastOffset) + 1n);
   }

@@ -8,12 +8,13 @@ import type {
   TailMode,
   TailOptions,
   TailSession,
-  TailState,
 } from '../core/brokerClient';
-import { FetchHealth, type HealthLimits } from './tailHealth';
-import { ClusterLayout, type Layout } from './tailLayout';
+import { createTailConsumer } from './tailConsumer';
+import type { TailedPartition } from './tailLayout';
 import { toTailMessage } from './tailMessages';
 import { type PositionSource, TailPositions, tpKey } from './tailPositions';
+import { TailReconnectWatch } from './tailReconnectWatch';
+import { matchingTopics, resolveTailTopics } from './tailTopics';
 
 export interface TailSessionHooks extends PositionSource {
   /** Every topic name on the cluster (to resolve a topic pattern). */
@@ -26,25 +27,8 @@ export interface TailSessionHooks extends PositionSource {
 /** Prefix of every tail group, so leftovers are recognisable on a cluster. */
 export const TAIL_GROUP_PREFIX = 'mq-explorer-tail-';
 
-/** kafkajs long-poll wait: an idle fetch returns after this, so every broker's fetcher cycles at about 4 Hz. */
-const MAX_WAIT_MS = 250;
-/**
- * Heartbeats every second (kafkajs' default is 3 s): a heartbeat after trouble is part of the proof
- * that the tail recovered, so this bounds how long "Reconnecting" lingers after fetches resume.
- */
-const HEARTBEAT_INTERVAL_MS = 1_000;
-/**
- * A consumer that crashed (e.g. its group coordinator stopped) rejoins as a new member, and the
- * coordinator waits for the old member's session to expire first: 10 s instead of kafkajs' 30 s.
- */
-const SESSION_TIMEOUT_MS = 10_000;
-/** How often the fetch loop's health is checked (a few map lookups). */
-const WATCH_INTERVAL_MS = 500;
 /** How often a tail with a topic pattern looks for new matching topics (one ListTopics request). */
 const PATTERN_RESCAN_MS = 30_000;
-/** While reconnecting, how often the live brokers are read again (two metadata requests). */
-const LAYOUT_REFRESH_IN_TROUBLE_MS = 2_000;
-const HEALTH_LIMITS: HealthLimits = { stuckMs: 5_000, goneMs: 1_000, heartbeatMs: 3 * HEARTBEAT_INTERVAL_MS };
 
 /**
  * A consumer for looking. Broadcast (default): a unique throwaway group, no offset commits, the
@@ -65,18 +49,11 @@ export class KafkaTailSession implements TailSession {
   private assignment: Record<string, number[]> = {};
   private joined = false;
   private crashed = false;
-  private readonly health = new FetchHealth(Date.now, HEALTH_LIMITS);
-  /** Set while the consumer cannot fetch: the panel shows "Reconnecting" with `detail`. */
-  private trouble: { since: number; detail: string } | undefined;
-  private reported: { state: TailState; detail?: string } | undefined;
-  private watchdog: NodeJS.Timeout | undefined;
-  /** Live brokers and partition leaders as last read, to notice a lost leader and name it. */
-  private readonly cluster: ClusterLayout;
+  /** Notices a lost broker or leader and reports the state ("Reconnecting" while the consumer cannot fetch). */
+  private readonly reconnect: TailReconnectWatch;
   private rescanTimer: NodeJS.Timeout | undefined;
   /** Set while the consumer stops and runs again to add topics; the fetch loop is down on purpose. */
   private restarting = false;
-  private probing = false;
-  private probeQueued = false;
   private userPaused = false;
   private pullRemaining = 0;
   private pullDelivered = 0;
@@ -97,48 +74,41 @@ export class KafkaTailSession implements TailSession {
     this.identity = { kind: shared ? 'shared' : 'broadcast', groupId: this.groupId };
     this.mode = options.mode ?? 'push';
     this.positions = new TailPositions(hooks);
-    this.cluster = new ClusterLayout(kafka);
-    this.consumer = kafka.consumer({
+    this.reconnect = new TailReconnectWatch(kafka, {
       groupId: this.groupId,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: MAX_WAIT_MS,
-      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
-      sessionTimeout: SESSION_TIMEOUT_MS,
-      retry: { retries: 5 },
+      logger,
+      topics: () => this.topics,
+      tailedPartitions: () => this.tailedPartitions(),
+      stopping: () => this.stopping !== undefined,
+      crashed: () => this.crashed,
+      joined: () => this.joined,
+      restarting: () => this.restarting,
+      paused: () => this.userPaused,
+      fetchingWanted: () => this.active(),
+      onState: (state, detail) => this.listener.onState(state, detail),
     });
+    this.consumer = createTailConsumer(kafka, this.groupId);
     const events = this.consumer.events;
     this.consumer.on(events.GROUP_JOIN, (event) => {
       const previous = this.assignment;
       const rejoin = this.joined;
       this.assignment = event.payload.memberAssignment;
       this.joined = true;
-      this.health.heartbeat();
+      this.reconnect.groupJoined();
       this.positionAt(event.payload.memberAssignment, previous);
       this.applyPauses();
-      this.report();
+      this.reconnect.report();
       if (rejoin) {
-        this.suspect();
+        this.reconnect.suspect();
       }
     });
     this.consumer.on(events.REQUEST, (event) => {
       if (event.payload.apiName === 'Fetch') {
         this.fetchRequests++;
-      } else if (event.payload.apiName === 'Metadata') {
-        // Once running, kafkajs re-reads metadata when it lost a broker or a leader (or every 5 minutes).
-        this.suspect();
       }
     });
-    this.consumer.on(events.FETCH_START, (event) => this.health.fetchStart(event.payload.nodeId));
-    this.consumer.on(events.FETCH, (event) => {
-      this.health.fetchDone(event.payload.nodeId);
-      if (this.trouble) {
-        this.watch();
-      }
-    });
-    this.consumer.on(events.HEARTBEAT, () => {
-      this.heartbeats++;
-      this.health.heartbeat();
-    });
+    this.consumer.on(events.HEARTBEAT, () => this.heartbeats++);
+    this.reconnect.observe(this.consumer);
     this.consumer.on(events.CRASH, (event) => {
       const { error, restart } = event.payload;
       this.logger.error(`Tail ${this.groupId} crashed: ${error.message}${restart ? ' (restarting)' : ''}`);
@@ -149,33 +119,27 @@ export class KafkaTailSession implements TailSession {
       }
       // kafkajs restarts the consumer with new fetchers and a new membership: a shared group then
       // resumes from its commits, a broadcast one from the positions this session keeps (positionAt).
-      this.health.reset();
       this.assignment = {};
-      this.trouble = {
-        since: Date.now(),
-        detail: `Reconnecting: the consumer stopped on an error (${error.message}) and restarts; it resumes where it left off…`,
-      };
-      this.report();
+      this.reconnect.consumerRestarts(error.message);
     });
   }
 
   /** Resolves topics and start offsets, connects and subscribes; resolves once the consumer runs. */
   async start(): Promise<void> {
-    this.report();
-    this.topics = await this.resolveTopics();
+    this.reconnect.report();
+    this.topics = await resolveTailTopics(this.options, () => this.hooks.listTopics());
     await this.positions.resolve(this.topics, this.options, this.identity.kind === 'broadcast');
     await this.consumer.connect();
     // A broadcast group has no commits and seeks on join; a shared group without commits starts per `start`.
     const fromBeginning = this.identity.kind === 'broadcast' || (this.options.start ?? (this.options.fromBeginning ? 'earliest' : 'latest')) === 'earliest';
     await this.consumer.subscribe({ topics: this.topics, fromBeginning });
     await this.runConsumer();
-    this.watchdog = setInterval(() => this.watch(), WATCH_INTERVAL_MS);
-    this.watchdog.unref?.();
+    this.reconnect.start();
     if (this.options.topicPattern) {
       this.rescanTimer = setInterval(() => void this.rescanTopics().catch(() => undefined), PATTERN_RESCAN_MS);
       this.rescanTimer.unref?.();
     }
-    void this.readLayout();
+    void this.reconnect.readLayout();
     this.emitLag();
   }
 
@@ -190,7 +154,7 @@ export class KafkaTailSession implements TailSession {
       return [];
     }
     const pattern = new RegExp(this.options.topicPattern);
-    const added = (await this.hooks.listTopics()).filter((t) => pattern.test(t) && !t.startsWith('__') && !this.topics.includes(t)).sort();
+    const added = matchingTopics(await this.hooks.listTopics(), pattern, this.topics);
     const usable: string[] = [];
     for (const topic of added) {
       try {
@@ -210,12 +174,12 @@ export class KafkaTailSession implements TailSession {
       if (this.stopping) {
         return [];
       }
-      this.health.reset();
+      this.reconnect.resetFetchers();
       this.topics = [...this.topics, ...usable];
       await this.consumer.subscribe({ topics: usable, fromBeginning: true });
       await this.runConsumer();
       this.logger.info(`Tail ${this.groupId}: now also tailing ${usable.join(', ')} (new topics matching /${this.options.topicPattern}/)`);
-      void this.readLayout();
+      void this.reconnect.readLayout();
       return usable;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -241,13 +205,13 @@ export class KafkaTailSession implements TailSession {
   pause(): void {
     this.userPaused = true;
     this.applyPauses();
-    this.report();
+    this.reconnect.report();
   }
 
   resume(): void {
     this.userPaused = false;
     this.applyPauses();
-    this.report();
+    this.reconnect.report();
   }
 
   async fetchNext(count: number): Promise<number> {
@@ -284,7 +248,7 @@ export class KafkaTailSession implements TailSession {
   }
 
   private async shutdown(): Promise<void> {
-    clearInterval(this.watchdog);
+    this.reconnect.stopWatching();
     clearInterval(this.rescanTimer);
     this.finishPull();
     try {
@@ -295,160 +259,17 @@ export class KafkaTailSession implements TailSession {
     } catch (error) {
       this.logger.warn(`Could not remove tail group ${this.groupId}: ${String(error)}`);
     } finally {
-      await this.cluster.close();
+      await this.reconnect.close();
       this.listener.onState('stopped');
       this.hooks.onStopped(this);
     }
   }
 
-  /** Tells the listener the state, once per change: paused wins, then trouble, then running. */
-  private report(): void {
-    if (this.stopping || this.crashed) {
-      return;
-    }
-    let next: { state: TailState; detail?: string };
-    if (this.userPaused) {
-      next = { state: 'paused' };
-    } else if (this.trouble) {
-      next = { state: 'connecting', detail: this.trouble.detail };
-    } else {
-      next = { state: this.joined ? 'running' : 'connecting' };
-    }
-    if (this.reported?.state === next.state && this.reported.detail === next.detail) {
-      return;
-    }
-    this.reported = next;
-    this.listener.onState(next.state, next.detail);
-  }
-
-  /**
-   * Compares kafkajs' fetch loop with what a healthy one does (see FetchHealth) and reports
-   * "Reconnecting" when a broker is lost, "running" as soon as fetches and heartbeats succeed again.
-   * Only judged while fetching is wanted: a paused tail or a pull tail between pulls fetches nothing.
-   */
-  private watch(): void {
-    if (this.stopping || this.crashed || !this.joined || this.restarting) {
-      return;
-    }
-    if (this.trouble) {
-      if (Date.now() - this.cluster.readAt > LAYOUT_REFRESH_IN_TROUBLE_MS) {
-        // While in trouble, keep learning which brokers left (their fetchers are gone for good).
-        this.logger.debug(`Tail ${this.groupId} still reconnecting after ${Date.now() - this.trouble.since} ms; fetchers: ${this.health.summary()}`);
-        void this.readLayout();
-      }
-      if (this.health.recoveredSince(this.trouble.since, this.cluster.isLive)) {
-        this.logger.info(`Tail ${this.groupId} fetches again (was: ${this.trouble.detail})`);
-        this.trouble = undefined;
-        this.report();
-        void this.readLayout();
-      }
-      return;
-    }
-    const problems = this.health.problems(this.cluster.isLive);
-    if (problems.length > 0) {
-      this.beginTrouble(this.cluster.describeProblems(problems, this.tailedPartitions()));
-    }
-  }
-
-  /** Reports "Reconnecting" with `detail`, unless trouble is already shown or fetching is not wanted now. */
-  private beginTrouble(detail: string): void {
-    if (this.trouble || !this.active() || this.stopping || this.crashed) {
-      return;
-    }
-    this.trouble = { since: Date.now(), detail };
-    this.logger.warn(`Tail ${this.groupId}: ${detail}`);
-    this.report();
-  }
-
   /** The partitions this tail reads now: assigned to it and selected. */
-  private tailedPartitions(): { topic: string; partition: number }[] {
+  private tailedPartitions(): TailedPartition[] {
     return Object.entries(this.assignment).flatMap(([topic, partitions]) =>
       partitions.filter((partition) => this.positions.isSelected(topic, partition)).map((partition) => ({ topic, partition })),
     );
-  }
-
-  /**
-   * kafkajs re-read metadata or rejoined after running: compare the partition leaders with the last
-   * layout. A tailed partition whose leader left the cluster means kafkajs is moving to a new leader
-   * (a stopped broker hands leadership over first, so kafkajs' own fetches often show nothing
-   * wrong). One probe at a time; a suspicion during a probe queues one more.
-   */
-  private suspect(): void {
-    if (!this.joined || this.stopping || this.crashed) {
-      return;
-    }
-    if (this.probing) {
-      this.probeQueued = true;
-      return;
-    }
-    this.probing = true;
-    void this.probeLeaders(this.cluster.current, 0).finally(() => {
-      this.probing = false;
-      if (this.probeQueued) {
-        this.probeQueued = false;
-        this.suspect();
-      }
-    });
-  }
-
-  private async probeLeaders(before: Layout | undefined, attempt: number): Promise<void> {
-    const now = await this.readLayout();
-    if (!before || !now || this.stopping) {
-      return;
-    }
-    const lost = new Map<string, { topic: string; partition: number }[]>();
-    let movedToLive = false;
-    for (const tp of this.tailedPartitions()) {
-      const key = tpKey(tp.topic, tp.partition);
-      const old = before.leaders.get(key);
-      if (old === undefined || old === now.leaders.get(key)) {
-        continue;
-      }
-      this.logger.info(`Tail ${this.groupId}: the leader of ${tp.topic}-${tp.partition} is now broker ${now.leaders.get(key)} (was ${old}${now.live.has(old) ? '' : ', which left the cluster'})`);
-      if (now.live.has(old)) {
-        movedToLive = true;
-      } else {
-        lost.set(old, [...(lost.get(old) ?? []), tp]);
-      }
-    }
-    if (lost.size > 0) {
-      this.beginTrouble(this.cluster.describeLost([...lost].map(([nodeId, partitions]) => ({ nodeId, partitions })), 'unreachable'));
-    } else if (movedToLive && attempt < 3) {
-      // A broker shutting down hands its leaderships over before it leaves the cluster: look again.
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      await this.probeLeaders(before, attempt + 1);
-    }
-  }
-
-  /** Reads the live brokers and the leaders of the tailed topics (undefined when that fails). */
-  private async readLayout(): Promise<Layout | undefined> {
-    if (this.stopping) {
-      return undefined;
-    }
-    try {
-      return await this.cluster.read(this.topics);
-    } catch (error) {
-      this.logger.debug(`Tail ${this.groupId}: could not read the partition leaders (${String(error)})`);
-      return undefined;
-    }
-  }
-
-  private async resolveTopics(): Promise<string[]> {
-    const topics = [...this.options.topics];
-    if (this.options.topicPattern) {
-      let pattern: RegExp;
-      try {
-        pattern = new RegExp(this.options.topicPattern);
-      } catch (error) {
-        throw new Error(`The topic pattern /${this.options.topicPattern}/ is not a valid regex: ${(error as Error).message}`);
-      }
-      const matched = (await this.hooks.listTopics()).filter((t) => pattern.test(t) && !t.startsWith('__')).sort();
-      topics.push(...matched.filter((t) => !topics.includes(t)));
-    }
-    if (topics.length === 0) {
-      throw new Error(`No topic to tail: /${this.options.topicPattern ?? ''}/ matches no topic on the cluster.`);
-    }
-    return topics;
   }
 
   /** Whether the selected partitions should be fetching now. */
@@ -483,22 +304,10 @@ export class KafkaTailSession implements TailSession {
     }
   }
 
-  /**
-   * Seeks assigned partitions to the next offset this session has to show. kafkajs builds a new
-   * offset manager on every (re)join: a broadcast group has no commits, so without the seek a
-   * rejoin after a leader change or a crash restart would replay from the default offset. A
-   * shared group seeks only partitions it kept through the rebalance (others resume from the
-   * group's commits, which another member may have moved on).
-   */
+  /** Seeks assigned partitions to the next offset this session has to show (see TailPositions.resumeOffsets). */
   private positionAt(assignment: Record<string, number[]>, previous: Record<string, number[]>): void {
-    for (const [topic, partitions] of Object.entries(assignment)) {
-      for (const partition of partitions) {
-        const next = this.positions.position.get(tpKey(topic, partition));
-        if (next === undefined || (this.identity.kind === 'shared' && !previous[topic]?.includes(partition))) {
-          continue;
-        }
-        this.consumer.seek({ topic, partition, offset: next.toString() });
-      }
+    for (const seek of this.positions.resumeOffsets(assignment, previous, this.identity.kind === 'shared')) {
+      this.consumer.seek(seek);
     }
   }
 

@@ -61,11 +61,12 @@ interface KcatResult {
 function runKcat(args: string[], timeoutMs: number, input?: string): Promise<KcatResult> {
   return new Promise<KcatResult>((resolve, reject) => {
     const child = spawn('kcat', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
+    // Decoded once at the end: a chunk may end inside a multibyte UTF-8 character.
+    const stdoutChunks: Buffer[] = [];
+    const stderrChunks: Buffer[] = [];
     let timedOut = false;
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.stdout.on('data', (c: Buffer) => stdoutChunks.push(c));
+    child.stderr.on('data', (c: Buffer) => stderrChunks.push(c));
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
@@ -76,6 +77,8 @@ function runKcat(args: string[], timeoutMs: number, input?: string): Promise<Kca
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
+      const stdout = Buffer.concat(stdoutChunks).toString('utf8');
+      const stderr = Buffer.concat(stderrChunks).toString('utf8');
       if (timedOut) {
         const err = new Error(`kcat ${args.join(' ')} timed out after ${timeoutMs} ms\nstderr:\n${stderr.trim()}`);
         reject(Object.assign(err, { stdout }));
