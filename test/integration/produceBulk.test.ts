@@ -87,8 +87,9 @@ describe(`Producing large files by the bulk path against a real broker (Kafka ${
   it('produces a 100,000-line file completely: exact counts and ranges, values byte for byte and in order per partition', async function () {
     this.timeout(180_000);
     const topic = await topicWith('large', 3);
-    // ASCII only: the kcat harness decodes its output chunk by chunk, which can split a character.
-    const lines = Array.from({ length: 100_000 }, (_, i) => `{"i":${i},"text":"${i % 7 === 0 ? '\\u00e9 \\"q\\"' : 'p'.repeat(i % 50)}"}`);
+    // Escapes, and 2-, 3- and 4-byte UTF-8 characters written as they are.
+    const text = (i: number) => (i % 7 === 0 ? '\\u00e9 \\"q\\"' : i % 7 === 1 ? `é ✓ 😀 ${i}` : 'p'.repeat(i % 50));
+    const lines = Array.from({ length: 100_000 }, (_, i) => `{"i":${i},"text":"${text(i)}"}`);
     const summary = await bulk(topic, write('large.jsonl', lines), 3);
     assert.deepEqual([summary.sent, summary.failed, summary.cancelled, summary.stoppedBy], [100_000, 0, false, undefined]);
     // Keyless: 2,000 lines per batch, one partition per batch, rotating (as producePipeline does).
