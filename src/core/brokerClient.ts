@@ -141,7 +141,7 @@ export interface TailOptions {
   fromBeginning: boolean;
   /** Where to start in given partitions of the first topic (e.g. at produced offsets); overrides fromBeginning there. */
   startOffsets?: { partition: number; offset: string }[];
-  /** Also tail every topic whose name matches this regex (resolved when the tail starts). */
+  /** Also tail every topic whose name matches this regex (resolved at start, then every 30 s). */
   topicPattern?: string;
   /** Overrides fromBeginning: latest, earliest, the first offset at `timestamp`, or `offsets`. */
   start?: TailStart;

@@ -6,6 +6,7 @@ import type { ExportFormat } from '../tail/exportRecords';
 import { type FilterSpec, compileFilter, describeFilter } from '../tail/filters';
 import type { TimeHistogram, TimeRange } from '../tail/histogram';
 import { RecordStore, type StoreCounts } from '../tail/recordStore';
+import { describeTailStart } from '../tail/tailStart';
 import { type HostToWebview, type TailJump, type TailPanelInfo, assertNever, isWebviewToHost } from './protocol';
 import { type OpenedMessage, exportWithDialog, openMessageInEditor, traceConversationOf, writeExport } from './tailActions';
 import { detailsOf } from './tailDetails';
@@ -215,13 +216,12 @@ export class TailPanel extends DisposableStore {
   }
 
   private info(): TailPanelInfo {
-    const start = this.options.start ?? (this.options.fromBeginning ? 'earliest' : 'latest');
     return {
       clusterName: this.cluster.name,
       topics: this.session ? [...this.session.topics] : this.options.topics,
       fromBeginning: this.options.fromBeginning,
       maxMessages: this.settings.maxMessages,
-      start: start === 'timestamp' ? `at ${new Date(this.options.timestamp ?? 0).toISOString()}` : start,
+      start: describeTailStart(this.options),
       mode: this.options.mode ?? 'push',
       identity: this.session?.identity ?? { kind: this.options.group ? 'shared' : 'broadcast', groupId: this.options.group ?? '' },
       pullEverySeconds: this.pullEverySeconds,
@@ -387,3 +387,4 @@ export class TailPanel extends DisposableStore {
     }
   }
 }
+

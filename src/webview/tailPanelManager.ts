@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { TailOptions } from '../core/brokerClient';
 import { DisposableStore } from '../core/lifecycle';
 import type { ClusterEntry, ConnectionService } from '../connections/connectionService';
+import { describeTailStart } from '../tail/tailStart';
 import { TailPanel, type TailPanelSnapshot } from './tailPanel';
 
 export const TAIL_VIEW_TYPE = 'mqExplorer.tail';
@@ -40,8 +41,7 @@ export class TailPanelManager extends DisposableStore {
     const panel = new TailPanel(randomUUID(), webviewPanel, cluster, options, settings, this.log, this.extensionUri);
     this.panels.set(panel.id, panel);
     panel.onDidClose(() => this.panels.delete(panel.id));
-    const start = options.start ?? (options.fromBeginning ? 'earliest' : 'latest');
-    this.log.info(`Tailing ${names.join(', ')} on ${cluster.name} (start ${start}, ${options.mode ?? 'push'}, ${options.group ? `shared group ${options.group}` : 'broadcast'})`);
+    this.log.info(`Tailing ${names.join(', ')} on ${cluster.name} (start ${describeTailStart(options)}, ${options.mode ?? 'push'}, ${options.group ? `shared group ${options.group}` : 'broadcast'})`);
     await panel.start(this.connections.getClient(cluster.id));
     return panel;
   }

@@ -181,6 +181,8 @@ describe('MQ Explorer installed from the VSIX (code-server + Chromium)', functio
       await frame.locator('tbody tr', { hasText: type }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     }
     assert.equal(await frame.locator('tbody tr').count(), 3);
+    // Started at the produced offsets, and says so.
+    assert.match(await frame.locator('.heading').innerText(), new RegExp(`^${eventsTopic} on ${clusterName} · from offsets p\\d 0, p\\d 0$`));
     await frame.locator('tbody tr td.key', { hasText: 'order-0' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await screenshot(page, 'produce-show-in-tail');
   });
