@@ -90,7 +90,8 @@ export interface CreateTopicRequest {
 
 export interface OutgoingMessage {
   key?: string;
-  value: string;
+  /** null: a tombstone (deletes the key on a compacted topic). */
+  value: string | null;
   headers?: Record<string, string>;
   partition?: number;
   /** Milliseconds since epoch, as a decimal string; the producer's clock when omitted. */

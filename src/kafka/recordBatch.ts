@@ -176,7 +176,7 @@ export class RecordBatchBuilder {
   }
 
   /** Any record: key null when absent, headers in order (a name may repeat). */
-  add(key: Uint8Array | null, value: Uint8Array, headers: readonly EncodedHeader[] | undefined, timestamp: number): void {
+  add(key: Uint8Array | null, value: Uint8Array | null, headers: readonly EncodedHeader[] | undefined, timestamp: number): void {
     const delta = this.timestampDelta(timestamp);
     const offsetDelta = this.count;
     let bodySize =
@@ -184,8 +184,7 @@ export class RecordBatchBuilder {
       sizeOfVarLong(delta) +
       sizeOfVarInt(offsetDelta) +
       (key === null ? 1 : sizeOfVarInt(key.length) + key.length) +
-      sizeOfVarInt(value.length) +
-      value.length +
+      (value === null ? 1 : sizeOfVarInt(value.length) + value.length) +
       sizeOfVarInt(headers?.length ?? 0);
     for (const [name, headerValue] of headers ?? []) {
       bodySize += sizeOfVarInt(name.length) + name.length + sizeOfVarInt(headerValue.length) + headerValue.length;
@@ -200,7 +199,11 @@ export class RecordBatchBuilder {
     } else {
       this.writeBytes(key);
     }
-    this.writeBytes(value);
+    if (value === null) {
+      this.writeVarInt(-1); // a null value: a tombstone
+    } else {
+      this.writeBytes(value);
+    }
     this.writeVarInt(headers?.length ?? 0);
     for (const [name, headerValue] of headers ?? []) {
       this.writeBytes(name);

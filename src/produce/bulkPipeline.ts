@@ -92,7 +92,7 @@ function encodeHeaders(headers: Record<string, string> | undefined): EncodedHead
 
 /** About the bytes a parsed message takes in a batch (ASCII assumed: only request sizes depend on it). */
 function encodedSize(m: SourceMessage['message']): number {
-  let size = RECORD_OVERHEAD + m.value.length + (m.key?.length ?? 0);
+  let size = RECORD_OVERHEAD + (m.value?.length ?? 0) + (m.key?.length ?? 0);
   for (const [name, value] of Object.entries(m.headers ?? {})) {
     size += name.length + value.length + 10;
   }
@@ -297,10 +297,10 @@ export async function produceJsonlFile(path: string, topic: string, sender: Bulk
           batchBytes += scanner.textLength + defaultKeyLength;
         } else {
           const m = item.message;
-          part.builder.add(m.key === undefined ? null : utf8(m.key), utf8(m.value), encodeHeaders(m.headers), m.timestamp === undefined ? now : Number(m.timestamp));
+          part.builder.add(m.key === undefined ? null : utf8(m.key), m.value === null ? null : utf8(m.value), encodeHeaders(m.headers), m.timestamp === undefined ? now : Number(m.timestamp));
           part.lines.push(item.line);
           part.columns.push(item.column);
-          batchBytes += m.value.length + (m.key?.length ?? 0);
+          batchBytes += (m.value?.length ?? 0) + (m.key?.length ?? 0);
         }
         openBytes += part.builder.size - before;
         templates?.next();

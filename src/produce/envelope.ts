@@ -40,10 +40,8 @@ function timestampOf(value: unknown): string {
 
 /** Turns an envelope into a message; throws EnvelopeError with a sentence on a bad field. */
 export function envelopeToMessage(envelope: Record<string, unknown>): { message: OutgoingMessage; value: unknown } {
-  const message: OutgoingMessage = { value: asText(envelope.value) };
-  if (envelope.value === null) {
-    throw new EnvelopeError('"value" must not be null (a tombstone cannot be written from a file yet).');
-  }
+  // "value": null is a tombstone: it deletes the key on a compacted topic.
+  const message: OutgoingMessage = { value: envelope.value === null ? null : asText(envelope.value) };
   if (envelope.key !== undefined && envelope.key !== null) {
     message.key = asText(envelope.key);
   }

@@ -142,7 +142,7 @@ export async function producePipeline(
       continue;
     }
     batch.push(item);
-    batchBytes += item.message.value.length + (item.message.key?.length ?? 0);
+    batchBytes += (item.message.value?.length ?? 0) + (item.message.key?.length ?? 0);
     if (batch.length >= options.batchSize || batchBytes >= maxBatchBytes) {
       await dispatch();
     }

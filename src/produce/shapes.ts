@@ -93,7 +93,7 @@ function applyTextTemplates(message: OutgoingMessage, options: ShapeOptions): Ou
   }
   return {
     ...message,
-    value: expandText(message.value, t),
+    value: message.value === null ? null : expandText(message.value, t),
     key: message.key === undefined ? undefined : expandText(message.key, t),
     headers: message.headers && Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, expandText(v, t)])),
   };

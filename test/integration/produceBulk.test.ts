@@ -141,6 +141,21 @@ describe(`Producing large files by the bulk path against a real broker (Kafka ${
     }
   });
 
+  it('writes tombstones ("value": null) on both paths; kcat reads null values under their keys', async () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => (i % 10 === 3 ? `{"key":"k-${i}","value":null}` : `{"key":"k-${i}","value":{"i":${i}}}`));
+    const file = write('tombstones.jsonl', lines);
+    const [viaBulk, viaLines] = await Promise.all([topicWith('tomb-bulk', 2), topicWith('tomb-lines', 2)]);
+    const bulkSummary = await bulk(viaBulk, file, 2);
+    const lineSummary = await producePipeline(jsonlItems(fileLines(file), { envelope: 'auto' }), viaLines, (m) => client.produce(viaLines, m), options(2, {}));
+    for (const [topic, summary] of [[viaBulk, bulkSummary], [viaLines, lineSummary]] as const) {
+      assert.deepEqual([summary.sent, summary.failed], [2000, 0], topic);
+      const records = await kcatConsume(cluster.bootstrapServers, topic, { count: 2001, exitAtEnd: true, timeoutMs: 60_000 });
+      const nulls = records.filter((r) => r.value === null).map((r) => r.key).sort();
+      assert.deepEqual(nulls, lines.filter((l) => l.endsWith('null}')).map((l) => (JSON.parse(l) as { key: string }).key).sort(), topic);
+      assert.equal(records.length, 2000, topic);
+    }
+  });
+
   it('reports a malformed line at its line and column and sends all the others', async () => {
     const topic = await topicWith('malformed');
     const lines = Array.from({ length: 10_000 }, (_, i) => (i === 5000 ? '  {"i": 5000,, "x": 1}' : `{"i":${i}}`));

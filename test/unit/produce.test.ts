@@ -54,6 +54,13 @@ describe('produce: shapes', () => {
     assert.deepEqual(readDirectives(['// @topic orders @cluster "My Local"', '{"a":1}', '// @topic ignored']), { topic: 'orders', cluster: 'My Local' });
   });
 
+  it('reads "value": null in an envelope as a tombstone (null value, key kept), in JSON arrays and JSONL', () => {
+    const jsonl = messages(parseText('{"key":"k1","value":null}\n{"key":"k2","value":"null"}\n', 'jsonl', auto));
+    assert.deepEqual(jsonl.map((m) => [m.message.key, m.message.value]), [['k1', null], ['k2', 'null']]);
+    const array = messages(parseText('[{"key":"gone","value":null,"headers":{"why":"deleted"}}]', 'json', { envelope: 'auto', templates: new TemplateContext() }));
+    assert.deepEqual(array.map((m) => [m.message.key, m.message.value, m.message.headers]), [['gone', null, { why: 'deleted' }]]);
+  });
+
   it('reports malformed JSON at its line and column', () => {
     const [issue] = parseText('{\n  "a": 1,\n  "b": ]\n}', 'json', auto);
     assert.ok(isIssue(issue));
@@ -116,7 +123,7 @@ describe('produce: templates', () => {
     const out = [0, 1, 2].map(() => messages(parseText(text, 'json', { envelope: 'auto', templates: ctx }))[0].message);
     assert.equal(new Set(out.map((m) => m.key)).size, 3);
     assert.equal(new Set(out.map((m) => m.headers?.trace)).size, 3);
-    assert.deepEqual(out.map((m) => (JSON.parse(m.value) as { n: number }).n), [1, 2, 3]);
+    assert.deepEqual(out.map((m) => (JSON.parse(m.value ?? 'null') as { n: number }).n), [1, 2, 3]);
   });
 });
 

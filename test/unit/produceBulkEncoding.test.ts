@@ -58,12 +58,13 @@ describe('produce bulk: record batches', () => {
     builder.add(Buffer.from('k-é'), Buffer.from('{"v":1}'), [[Buffer.from('source'), Buffer.from('file')], [Buffer.from('n'), Buffer.from('1')], [Buffer.from('n'), Buffer.from('2')]], t0 - 86_400_000);
     builder.add(null, Buffer.from('late'), undefined, t0 + 5_000);
     builder.add(Buffer.alloc(0), Buffer.from('empty key'), [], 0);
+    builder.add(Buffer.from('gone'), null, undefined, t0);
     const batch = builder.finish();
     assert.equal(batch.readUInt32BE(17), kafkajsCrc32c(batch.subarray(21)), 'checksum');
     assert.equal(batch.readInt32BE(8), batch.length - 12, 'batch length');
     const decoded = await decode(batch);
-    assert.equal(decoded.records.length, sizes.length + 3);
-    assert.equal(decoded.lastOffsetDelta, sizes.length + 2);
+    assert.equal(decoded.records.length, sizes.length + 4);
+    assert.equal(decoded.lastOffsetDelta, sizes.length + 3);
     assert.equal(decoded.producerId, '-1');
     assert.equal(decoded.firstTimestamp, String(t0));
     assert.equal(decoded.maxTimestamp, String(t0 + 5_000));
@@ -74,7 +75,8 @@ describe('produce bulk: record batches', () => {
       assert.equal(r.timestamp, String(t0));
       assert.equal(r.offset, String(i));
     });
-    const [keyed, late, emptyKey] = decoded.records.slice(sizes.length);
+    const [keyed, late, emptyKey, tombstone] = decoded.records.slice(sizes.length);
+    assert.deepEqual([tombstone.key?.toString(), tombstone.value], ['gone', null], 'a null value (tombstone)');
     assert.equal(keyed.key?.toString(), 'k-é');
     assert.equal(keyed.value?.toString(), '{"v":1}');
     assert.deepEqual(Object.fromEntries(Object.entries(keyed.headers).map(([k, v]) => [k, String(v)])), { source: 'file', n: '1,2' });

@@ -19,7 +19,7 @@ const decodeRecordBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder')
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** One message or problem, as both paths must report it. */
-type Seen = { line: number; column: number; value?: string; key?: string; headers?: Record<string, string>; partition?: number; timestamp?: string; problem?: string };
+type Seen = { line: number; column: number; value?: string | null; key?: string; headers?: Record<string, string>; partition?: number; timestamp?: string; problem?: string };
 
 /** What the ordinary path (readline, parseJsonlLine) makes of a file. */
 async function ordinary(file: string, shape: ShapeOptions): Promise<Seen[]> {
@@ -123,7 +123,7 @@ class FakeBroker {
 
   /** producePipeline's send: all or nothing, one result per partition. */
   send = (messages: OutgoingMessage[]): Promise<ProduceResult[]> => {
-    if (messages.some((m) => this.refuse(m.value))) {
+    if (messages.some((m) => this.refuse(m.value ?? ""))) {
       return Promise.reject(new Error('the message is larger than the topic\'s max.message.bytes'));
     }
     const byPartition = new Map<number, Seen[]>();
@@ -145,13 +145,13 @@ class FakeBroker {
           const seen = records.map((r) => ({
             line: 0,
             column: 0,
-            value: r.value!.toString(),
+            value: r.value === null ? null : r.value.toString(),
             key: r.key?.toString(),
             headers: Object.keys(r.headers).length > 0 ? Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, v.toString()])) : undefined,
             // Explicit timestamps only (the others are the clock's).
             timestamp: Number(r.timestamp) < 1_700_000_000_001 ? r.timestamp : undefined,
           }));
-          if (seen.some((s) => this.refuse(s.value))) {
+          if (seen.some((s) => this.refuse(s.value ?? ''))) {
             return { partition, error: new Error('the message is larger than the topic\'s max.message.bytes') };
           }
           return { partition, offset: this.append(partition, seen) };
@@ -172,6 +172,8 @@ describe('produce bulk: the pipeline against producePipeline', () => {
         ? `{"value":"p${i}","partition":${i % 4},"timestamp":${1_600_000_000_000 + i}}`
         : i % 211 === 3
           ? '{broken'
+          : i % 173 === 11
+            ? `{"key":"k-${i % 13}","value":null}`
           : i % 50 === 9
             ? `{"i":${i},"seq":"{{seq}}","big":"${'b'.repeat(i % 400 === 9 ? 3000 : 1)}"}`
             : `{"i":${i},"text":"line ${'é'.repeat(i % 5)}"}`,
@@ -202,6 +204,9 @@ describe('produce bulk: the pipeline against producePipeline', () => {
     assert.deepEqual(actual, expected);
     assert.equal(actual.sent + actual.failed, 3000);
     assert.deepEqual([...ours.logs.entries()].sort(), [...theirs.logs.entries()].sort());
+    const tombstones = [...ours.logs.values()].flat().filter((r) => r.value === null);
+    assert.equal(tombstones.length, lines.filter((l) => l.endsWith('"value":null}')).length);
+    assert.ok(tombstones.length > 10 && tombstones.every((t) => t.key?.startsWith('k-')));
   });
 
   it('isolates the messages the broker refuses and sends the rest of their batches, as producePipeline does', async () => {

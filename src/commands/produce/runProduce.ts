@@ -124,6 +124,9 @@ function loadContract(document: vscode.TextDocument, topic: string): ContractVal
 }
 
 function contractIssue(item: SourceMessage, validate: ContractValidator): string | undefined {
+  if (item.message.value === null) {
+    return undefined; // a tombstone has no value to check: it deletes its key
+  }
   let value = item.parsedValue;
   if (value === undefined) {
     try {
