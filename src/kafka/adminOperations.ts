@@ -117,11 +117,18 @@ export async function addKafkaPartitions(admin: Admin, topic: string, count: num
 }
 
 /**
- * Sets (value) or resets (undefined) one topic config. kafkajs only has the non-incremental
- * AlterConfigs, which replaces every override of the topic, so the current overrides are read and
- * sent back with the one change.
+ * Sets (value) or resets (undefined) one topic config: with `incremental` (IncrementalAlterConfigs,
+ * incrementalConfigs.ts) only that entry changes; otherwise kafkajs' AlterConfigs replaces every
+ * override, so the current overrides are read and sent back with the one change.
  */
-export async function setKafkaTopicConfig(admin: Admin, topic: string, name: string, value: string | undefined): Promise<void> {
+export async function setKafkaTopicConfig(
+  admin: Admin,
+  topic: string,
+  name: string,
+  value: string | undefined,
+  /** Changes only that entry (IncrementalAlterConfigs); false when the brokers cannot. */
+  incremental?: () => Promise<boolean>,
+): Promise<void> {
   const entries = await describeKafkaTopicConfigs(admin, topic);
   const entry = entries.find((e) => e.name === name);
   if (!entry) {
@@ -130,19 +137,23 @@ export async function setKafkaTopicConfig(admin: Admin, topic: string, name: str
   if (entry.readOnly) {
     throw new BrokerOperationError(`"${name}" is read-only and cannot be changed on a topic.`);
   }
-  if (entries.some((e) => e.origin === 'topic' && e.sensitive)) {
-    throw new BrokerOperationError(`"${topic}" has a sensitive override whose value the broker hides; change it with the broker's own tools.`);
+  if (!(await incremental?.())) {
+    // Brokers before Kafka 2.3: AlterConfigs replaces every override, so the others are sent back
+    // as read (a change another tool makes in between is lost; a hidden sensitive value would be).
+    if (entries.some((e) => e.origin === 'topic' && e.sensitive)) {
+      throw new BrokerOperationError(`"${topic}" has a sensitive override whose value the broker hides; change it with the broker's own tools.`);
+    }
+    const overrides = entries
+      .filter((e) => e.origin === 'topic' && e.name !== name)
+      .map((e) => ({ name: e.name, value: e.value ?? '' }));
+    if (value !== undefined) {
+      overrides.push({ name, value });
+    }
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: overrides }],
+    });
   }
-  const overrides = entries
-    .filter((e) => e.origin === 'topic' && e.name !== name)
-    .map((e) => ({ name: e.name, value: e.value ?? '' }));
-  if (value !== undefined) {
-    overrides.push({ name, value });
-  }
-  await admin.alterConfigs({
-    validateOnly: false,
-    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: overrides }],
-  });
   // The change reaches every broker a moment later; wait (bounded) so the next read shows it.
   const deadline = Date.now() + 5_000;
   while (Date.now() < deadline) {

@@ -6,18 +6,10 @@
  * Why kafkajs internals: its public producer takes message objects and encodes every record
  * through generic Encoder objects (one per record and per header, a byte-at-a-time CRC), which
  * costs more than everything else when a file of a million lines is produced. kafkajs has no
- * public API to send a request it did not build, so this module reaches into it. That is safe
- * only because package.json pins kafkajs to exactly 2.2.4; every internal used is listed here,
- * typed, and nowhere else:
- *   - Kafka's private cluster factory (the Symbol "private:Kafka:createCluster"): a Cluster built
- *     with the very config (brokers, ssl, sasl, timeouts, retry, logger) of the client's Kafka;
- *   - Cluster: connect, addTargetTopic, refreshMetadata, findTopicPartitionMetadata,
- *     findLeaderForPartitions, findBroker, isConnected, disconnect;
- *   - Broker.connectionPool.send({ request, response }), which accepts any request object whose
- *     encode() resolves to something with `buf` (a Buffer) and `buffer` (the bytes to send);
- *   - kafkajs/src/protocol/requests/produce/v3..v7/response (decode), kafkajs/src/protocol/error
- *     (createErrorFromCode), kafkajs/src/protocol/message/compression (lookupCodec: the codecs
- *     registered in codecs.ts), kafkajs/src/retry (the producer's own retry loop).
+ * public API to send a request it did not build, so this module reaches into it through the typed
+ * internals of kafkajsInternals.ts (pinned kafkajs 2.2.4), plus the Produce v3..v7 response
+ * decoders and kafkajs/src/protocol/message/compression (lookupCodec: the codecs registered in
+ * codecs.ts).
  */
 import type { Kafka } from 'kafkajs';
 import type { Logger, ProduceOptions } from '../core/brokerClient';
@@ -26,50 +18,12 @@ import { withTimeout } from '../core/timeout';
 import type { BulkBatch, BulkOutcome, BulkSender } from '../produce/bulkPipeline';
 import { compressionType } from './codecs';
 import { describeBrokerError } from './errors';
+import { type KjsCluster, type KjsError, type KjsRequest, type Retrier, createCluster, createErrorFromCode, createRetry } from './kafkajsInternals';
 import { BATCH_HEADER_SIZE, withCompressedRecords } from './recordBatch';
-
-// ---- The kafkajs 2.2.4 internals used, typed --------------------------------------------------
-
-interface KjsPartitionMetadata {
-  partitionId: number;
-  leader: number;
-}
 
 interface KjsProduceResponse {
   topics: { topicName: string; partitions: { partition: number; errorCode: number; baseOffset: string }[] }[];
 }
-
-interface KjsRequest {
-  apiKey: number;
-  apiVersion: number;
-  apiName: string;
-  expectResponse: () => boolean;
-  encode: () => Promise<{ buf: Buffer; buffer: Buffer }>;
-}
-
-interface KjsBroker {
-  nodeId: number;
-  versions: Record<number, { minVersion: number; maxVersion: number }> | null;
-  connectionPool: {
-    send(protocol: { request: KjsRequest; response: { decode(raw: Buffer): Promise<unknown>; parse(data: unknown): Promise<unknown> } }): Promise<unknown>;
-  };
-  disconnect(): Promise<void>;
-}
-
-interface KjsCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  isConnected(): boolean;
-  addTargetTopic(topic: string): Promise<void>;
-  refreshMetadata(): Promise<void>;
-  findTopicPartitionMetadata(topic: string): KjsPartitionMetadata[];
-  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
-  findBroker(query: { nodeId: number }): Promise<KjsBroker>;
-  removeBroker(address: { host: string; port: number }): void;
-}
-
-type KjsError = Error & { type?: string; retriable?: boolean; host?: string; port?: number };
-type Retrier = <T>(fn: (bail: (error: Error) => void, retryCount: number, retryTime: number) => Promise<T>) => Promise<T>;
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 type ResponseDecoder = { decode(raw: Buffer): Promise<KjsProduceResponse> };
@@ -82,11 +36,9 @@ const PRODUCE_RESPONSES: Record<number, ResponseDecoder> = {
   // v7 is the first that may carry zstd batches.
   7: require('kafkajs/src/protocol/requests/produce/v7/response') as ResponseDecoder,
 };
-const { createErrorFromCode } = require('kafkajs/src/protocol/error') as { createErrorFromCode: (code: number) => KjsError };
 const { lookupCodec } = require('kafkajs/src/protocol/message/compression') as {
   lookupCodec: (type: number) => { compress(encoder: { buffer: Buffer }): Promise<Buffer> } | null;
 };
-const createRetry = require('kafkajs/src/retry') as (options: object) => Retrier;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const PRODUCE_API_KEY = 0;
@@ -94,16 +46,6 @@ const MIN_PRODUCE_VERSION = 3;
 const MAX_PRODUCE_VERSION = 7;
 /** How long the broker may wait for replicas (acks=-1) before it answers; kafkajs' default. */
 const BROKER_ACK_TIMEOUT_MS = 30_000;
-
-/** A Cluster made by the Kafka instance's private factory: its config, not a copy of it. */
-function createCluster(kafka: Kafka): KjsCluster {
-  const factory = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
-  const create = factory && (kafka as unknown as Record<symbol, unknown>)[factory];
-  if (typeof create !== 'function') {
-    throw new Error('This kafkajs version has no cluster factory; the bulk produce path needs kafkajs 2.2.4.');
-  }
-  return (create as (options: object) => KjsCluster)({ allowAutoTopicCreation: false, metadataMaxAge: 300_000 });
-}
 
 /** The Produce request body (v3 to v7): no transactional id, acks, timeout, one topic, its partitions' batches. */
 function encodeProduceRequest(topic: string, acks: number, batches: readonly { partition: number; batch: Buffer }[]): Buffer {
@@ -191,7 +133,7 @@ export class KafkaBulkProducer implements BulkSender {
   private connect(): Promise<KjsCluster> {
     if (!this.ready) {
       const ready = (async () => {
-        this.cluster ??= createCluster(await this.options.kafka());
+        this.cluster ??= createCluster(await this.options.kafka(), { allowAutoTopicCreation: false, metadataMaxAge: 300_000 });
         const cluster = this.cluster;
         await this.retrier(async () => {
           await cluster.connect();

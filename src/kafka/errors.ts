@@ -12,6 +12,8 @@ interface ErrorLike {
   code?: string | number;
   originalError?: unknown;
   cause?: unknown;
+  /** The broker's own words beside its error code (e.g. why a config value is invalid). */
+  brokerMessage?: string;
   errors?: unknown[];
 }
 
@@ -54,7 +56,9 @@ export function describeBrokerError(error: unknown, operation: string, servers: 
   const protocol = has((e) => typeof e.type === 'string' && /^[A-Z_]+$/.test(e.type));
   if (protocol?.type) {
     const known = PROTOCOL_SENTENCES[protocol.type];
-    const reason = known ?? `the broker answered ${protocol.type}${protocol.message ? ` (${protocol.message})` : ''}`;
+    const reason = known
+      ? `${known}${protocol.brokerMessage ? ` (${protocol.brokerMessage.replace(/\.$/, '')})` : ''}`
+      : `the broker answered ${protocol.type}${protocol.message ? ` (${protocol.message})` : ''}`;
     return `${operation} failed: ${reason}.`;
   }
   if (has((e) => /ENOTFOUND|EAI_AGAIN/.test(text(e)))) {

@@ -43,6 +43,7 @@ import {
   listKafkaConsumerGroups,
 } from './clusterInspector';
 import { KafkaBulkProducer } from './bulkProducer';
+import { alterTopicConfigIncrementally } from './incrementalConfigs';
 import { compressionType, registerCompressionCodecs } from './codecs';
 import { KafkaConversationTransport } from './conversations';
 import { describeBrokerError } from './errors';
@@ -173,7 +174,9 @@ export class KafkaClusterClient implements BrokerClient {
 
   setTopicConfig(topic: string, name: string, value: string | undefined): Promise<void> {
     const operation = value === undefined ? `Resetting ${name} of "${topic}"` : `Setting ${name} of "${topic}"`;
-    return this.call(operation, async () => setKafkaTopicConfig(await this.connectedAdmin(), topic, name, value));
+    return this.call(operation, async () =>
+      setKafkaTopicConfig(await this.connectedAdmin(), topic, name, value, async () => alterTopicConfigIncrementally(await this.getKafka(), topic, name, value)),
+    );
   }
 
   purgeTopic(topic: string, partitions?: { partition: number; offset: string }[]): Promise<void> {
