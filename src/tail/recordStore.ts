@@ -7,7 +7,8 @@
 import type { TailMessage } from '../core/brokerClient';
 import { type PayloadEncoding, type PayloadFormat, payloadFormat } from './json';
 import { type FilterSpec, type MessagePredicate, compileFilter } from './filters';
-import { DEFAULT_HISTOGRAM_BINS, EMPTY_HISTOGRAM, type TimeHistogram, binCount, binOf } from './histogram';
+import { DEFAULT_HISTOGRAM_BINS, type TimeHistogram } from './histogram';
+import { type OffsetLocation, type StoreColumns, indexOfOffset, locateOffset, viewHistogram } from './storeQueries';
 
 /** One stored message, rebuilt on demand (details pane, export). */
 export interface StoredMessage {
@@ -51,15 +52,7 @@ export interface StoreCounts {
   dropped: number;
 }
 
-/**
- * Where an offset of a partition is, for "Jump to offset": a row of the filtered view, retained but
- * hidden by the filter, or not retained (then the retained offsets of that partition, and the next
- * row after it when it falls in a gap inside that range, e.g. a transaction marker or compaction).
- */
-export type OffsetLocation =
-  | { kind: 'shown'; index: number; seq: number }
-  | { kind: 'filtered'; seq: number }
-  | { kind: 'notRetained'; retained?: { first: number; last: number }; next?: { index: number; seq: number; offset: string } };
+export type { OffsetLocation } from './storeQueries';
 
 const PREVIEW_CHARS = 300;
 const KEY_BINARY = 1;
@@ -90,6 +83,12 @@ export class RecordStore {
   private spec: FilterSpec = [];
   private predicate: MessagePredicate = () => true;
   private changes = 0;
+  /**
+   * A filter being re-applied in steps (filterStep): matches found so far and the next sequence
+   * number to test. Meanwhile `view` still holds the previous filter's matches, and new arrivals
+   * are left to the scan, which runs up to whatever has arrived.
+   */
+  private scan: { predicate: MessagePredicate; matches: number[]; next: number } | undefined;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
@@ -133,7 +132,7 @@ export class RecordStore {
       this.headerCol[slot] = hasAny(m.headers) ? m.headers : undefined;
       this.size++;
       this.received++;
-      if (this.predicate({ topic: m.topic, key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp })) {
+      if (!this.scan && this.predicate({ topic: m.topic, key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp })) {
         this.view.push(seq);
         matched++;
       }
@@ -143,23 +142,68 @@ export class RecordStore {
 
   /** Replaces the filter and re-applies it to everything retained. Throws on an invalid filter. */
   setFilter(spec: FilterSpec): void {
+    this.beginFilter(spec);
+    this.filterStep(Infinity);
+  }
+
+  /**
+   * Replaces the filter; call filterStep until it returns true to re-apply it to what is retained
+   * (the view keeps the previous matches until then). Throws on an invalid filter, changing nothing.
+   */
+  beginFilter(spec: FilterSpec): void {
     const predicate = compileFilter(spec);
     this.spec = spec;
     this.predicate = predicate;
     this.changes++;
-    const view: number[] = [];
-    for (let seq = this.firstSeq; seq < this.nextSeq; seq++) {
+    this.scan = { predicate, matches: [], next: this.firstSeq };
+  }
+
+  /** Tests retained records for about `budgetMs`; true once the view holds the new filter's matches. */
+  filterStep(budgetMs: number): boolean {
+    const scan = this.scan;
+    if (!scan) {
+      return true;
+    }
+    const deadline = performance.now() + budgetMs;
+    let seq = Math.max(scan.next, this.firstSeq);
+    while (seq < this.nextSeq) {
       const slot = seq % this.capacity;
-      if (predicate({ topic: this.topicNames[this.topicCol[slot]], key: this.keys[slot], value: this.values[slot], headers: this.headerCol[slot], timestamp: this.timeCol[slot] })) {
-        view.push(seq);
+      if (scan.predicate({ topic: this.topicNames[this.topicCol[slot]], key: this.keys[slot], value: this.values[slot], headers: this.headerCol[slot], timestamp: this.timeCol[slot] })) {
+        scan.matches.push(seq);
+      }
+      seq++;
+      if ((seq & 1023) === 0 && performance.now() > deadline) {
+        break;
       }
     }
-    this.view = view;
-    this.viewStart = 0;
+    scan.next = seq;
+    if (seq < this.nextSeq) {
+      return false;
+    }
+    // Matches dropped (oldest first) while the scan ran are at the front.
+    let start = 0;
+    while (start < scan.matches.length && scan.matches[start] < this.firstSeq) {
+      start++;
+    }
+    this.view = scan.matches;
+    this.viewStart = start;
+    this.scan = undefined;
+    this.changes++;
+    return true;
+  }
+
+  /** How far a filter being re-applied has come (0 to 1), or undefined when none is. */
+  get filterProgress(): number | undefined {
+    if (!this.scan) {
+      return undefined;
+    }
+    const total = this.nextSeq - this.firstSeq;
+    return total === 0 ? 1 : Math.max(0, Math.min(1, (this.scan.next - this.firstSeq) / total));
   }
 
   clear(): void {
     this.changes++;
+    this.scan = undefined;
     this.firstSeq = this.nextSeq;
     this.size = 0;
     this.received = 0;
@@ -222,115 +266,34 @@ export class RecordStore {
 
   /** Index in the filtered view of the first record at or after an offset of a partition, or -1. */
   indexOfOffset(partition: number, offset: number, topic?: string): number {
-    const matched = this.view.length - this.viewStart;
-    for (let index = 0; index < matched; index++) {
-      const slot = this.view[this.viewStart + index] % this.capacity;
-      if (
-        this.partitionCol[slot] === partition &&
-        this.offsetCol[slot] >= offset &&
-        (topic === undefined || this.topicNames[this.topicCol[slot]] === topic)
-      ) {
-        return index;
-      }
-    }
-    return -1;
+    return indexOfOffset(this.columns(), partition, offset, topic);
   }
 
-  /**
-   * Where a partition's offset is (see OffsetLocation): one pass over the retained partition and
-   * offset columns, then a binary search of the filtered view (it is in sequence order).
-   */
+  /** Where a partition's offset is (see OffsetLocation and storeQueries.ts). */
   locateOffset(partition: number, offset: number, topic?: string): OffsetLocation {
-    const topicId = topic === undefined ? -1 : (this.topicIds.get(topic) ?? -2);
-    if (topicId === -2) {
-      return { kind: 'notRetained' };
-    }
-    let first = Infinity;
-    let last = -Infinity;
-    let hidden: number | undefined;
-    for (let seq = this.firstSeq; seq < this.nextSeq; seq++) {
-      const slot = seq % this.capacity;
-      if (this.partitionCol[slot] !== partition || (topicId >= 0 && this.topicCol[slot] !== topicId)) {
-        continue;
-      }
-      const o = this.offsetCol[slot];
-      first = o < first ? o : first;
-      last = o > last ? o : last;
-      if (o === offset) {
-        const index = this.viewIndexOf(seq);
-        if (index >= 0) {
-          return { kind: 'shown', index, seq };
-        }
-        hidden ??= seq;
-      }
-    }
-    if (hidden !== undefined) {
-      return { kind: 'filtered', seq: hidden };
-    }
-    if (first > last) {
-      return { kind: 'notRetained' };
-    }
-    const retained = { first, last };
-    if (offset < first || offset > last) {
-      return { kind: 'notRetained', retained };
-    }
-    const index = this.indexOfOffset(partition, offset, topic);
-    const seq = index < 0 ? -1 : this.view[this.viewStart + index];
-    return index < 0 ? { kind: 'notRetained', retained } : { kind: 'notRetained', retained, next: { index, seq, offset: String(this.offsetCol[seq % this.capacity]) } };
+    return locateOffset(this.columns(), partition, offset, topic);
   }
 
-  /**
-   * Bins the timestamps of the whole filtered view (see histogram.ts): one pass for the earliest
-   * and latest time, one to count. About 10 ms for a million records; callers throttle it.
-   */
+  /** Bins the timestamps of the whole filtered view (storeQueries.ts); callers throttle it. */
   timeHistogram(maxBins = DEFAULT_HISTOGRAM_BINS): TimeHistogram {
-    const view = this.view;
-    const from = this.viewStart;
-    const to = view.length;
-    if (from === to) {
-      return { ...EMPTY_HISTOGRAM, counts: [] };
-    }
-    const times = this.timeCol;
-    const capacity = this.capacity;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = from; i < to; i++) {
-      const t = times[view[i] % capacity];
-      if (t < min) {
-        min = t;
-      }
-      if (t > max) {
-        max = t;
-      }
-    }
-    const start = Math.floor(min);
-    const end = Math.floor(max) + 1;
-    const bins = binCount(start, end - 1, maxBins);
-    const counts = new Array<number>(bins).fill(0);
-    const span = end - start;
-    for (let i = from; i < to; i++) {
-      counts[binOf(times[view[i] % capacity], start, span, bins)]++;
-    }
-    return { start, end, counts, total: to - from };
+    return viewHistogram(this.columns(), maxBins);
   }
 
-  /** Index in the filtered view of a sequence number, or -1 when the filter hides it. */
-  private viewIndexOf(seq: number): number {
-    let lo = this.viewStart;
-    let hi = this.view.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = this.view[mid];
-      if (at === seq) {
-        return mid - this.viewStart;
-      }
-      if (at < seq) {
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return -1;
+  /** The columns and the view, read-only, for the queries of storeQueries.ts. */
+  private columns(): StoreColumns {
+    return {
+      capacity: this.capacity,
+      firstSeq: this.firstSeq,
+      nextSeq: this.nextSeq,
+      topicIds: this.topicIds,
+      topicNames: this.topicNames,
+      topicCol: this.topicCol,
+      partitionCol: this.partitionCol,
+      offsetCol: this.offsetCol,
+      timeCol: this.timeCol,
+      view: this.view,
+      viewStart: this.viewStart,
+    };
   }
 
   /** Every retained record, filtered or not, oldest first. */

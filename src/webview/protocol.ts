@@ -33,6 +33,8 @@ export interface TailStatus {
   filterError?: string;
   /** The time range brushed on the histogram (a `time` clause added to the filter), if any. */
   timeRange?: TimeRange;
+  /** While a new filter is being applied to what is retained: how far (0 to 1); counts are the old filter's. */
+  filtering?: number;
 }
 
 /**

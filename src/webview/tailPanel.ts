@@ -3,13 +3,14 @@ import type { BrokerClient, TailIdentity, TailLag, TailMessage, TailOptions, Tai
 import { DisposableStore } from '../core/lifecycle';
 import type { ClusterEntry } from '../connections/connectionService';
 import type { ExportFormat } from '../tail/exportRecords';
-import { type FilterSpec, compileFilter, describeFilter } from '../tail/filters';
+import { type FilterSpec, describeFilter } from '../tail/filters';
 import type { TimeHistogram, TimeRange } from '../tail/histogram';
 import { RecordStore, type StoreCounts } from '../tail/recordStore';
 import { describeTailStart } from '../tail/tailStart';
 import { type HostToWebview, type TailJump, type TailPanelInfo, assertNever, isWebviewToHost } from './protocol';
 import { type OpenedMessage, exportWithDialog, openMessageInEditor, traceConversationOf, writeExport } from './tailActions';
 import { detailsOf } from './tailDetails';
+import { TailFilter } from './tailFilter';
 import { jumpIn } from './tailJump';
 import { renderWebviewHtml, webviewRoots } from './webviewHtml';
 
@@ -50,6 +51,7 @@ export interface TailPanelSettings {
  */
 export class TailPanel extends DisposableStore {
   private readonly store: RecordStore;
+  private readonly filtering: TailFilter;
   private webviewReady = false;
   private state: TailState = 'connecting';
   private detail: string | undefined;
@@ -58,13 +60,10 @@ export class TailPanel extends DisposableStore {
   private histogramTimer: NodeJS.Timeout | undefined;
   private histogramVersion = -1;
   /** The filter bar's criteria (last valid ones) and the brushed time range; the store gets both. */
-  private barSpec: FilterSpec = [];
-  private timeRange: TimeRange | undefined;
   private selectedSeq: number | undefined;
   private pullTimer: NodeJS.Timeout | undefined;
   private lagTimer: NodeJS.Timeout | undefined;
   private lag: TailLag | undefined;
-  private filterError: string | undefined;
   private pullEverySeconds: number;
   private readonly closed = this._register(new vscode.EventEmitter<void>());
   readonly onDidClose = this.closed.event;
@@ -80,6 +79,14 @@ export class TailPanel extends DisposableStore {
   ) {
     super();
     this.store = new RecordStore(settings.maxMessages);
+    this.filtering = new TailFilter(
+      this.store,
+      () => this.scheduleStatus(),
+      () => {
+        this.postStatus();
+        this.postHistogram();
+      },
+    );
     this.pullEverySeconds = settings.pullEverySeconds;
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
     panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, {
@@ -121,33 +128,29 @@ export class TailPanel extends DisposableStore {
 
   /**
    * Replaces the filter bar's criteria and re-applies them, with the time selection, to what is
-   * retained; an invalid filter is reported, not applied.
+   * retained (done when this returns); an invalid filter is reported, not applied.
    */
   setFilter(spec: FilterSpec): void {
-    try {
-      compileFilter(spec);
-      this.barSpec = spec;
-      this.filterError = undefined;
-    } catch (error) {
-      this.filterError = error instanceof Error ? error.message : String(error);
-    }
-    this.applyFilter();
+    this.filtering.takeBarSpec(spec);
+    this.filtering.finish();
   }
 
-  /** The histogram's brush: a time range combined with the other filters, or none. */
+  /** The histogram's brush: a time range combined with the other filters, or none (done when this returns). */
   setTimeRange(range: TimeRange | undefined): StoreCounts {
-    this.timeRange = range;
-    this.applyFilter();
+    this.filtering.setTimeRange(range);
+    this.filtering.finish();
     return this.store.counts();
   }
 
   /** The time histogram of the filtered view, as the panel shows it. */
   histogram(): TimeHistogram {
+    this.filtering.finish();
     return this.store.timeHistogram();
   }
 
   /** Scrolls the table to a partition's offset and selects it, or says why it cannot. */
   jumpTo(partition: number, offset: string, topic?: string): TailJump {
+    this.filtering.finish();
     const jump = jumpIn(this.store, partition, offset, topic);
     this.post({ type: 'jumped', jump, total: this.store.counts().matched });
     if (jump.seq !== undefined) {
@@ -172,11 +175,13 @@ export class TailPanel extends DisposableStore {
 
   /** Writes the filtered view to a file. */
   async exportTo(file: string, format: ExportFormat): Promise<number> {
+    this.filtering.finish();
     await writeExport(file, this.store.filtered(), format);
     return this.store.counts().matched;
   }
 
   snapshot(): TailPanelSnapshot {
+    this.filtering.finish();
     const messages: TailMessage[] = [];
     const selected = this.selectedSeq === undefined ? undefined : this.store.get(this.selectedSeq);
     for (const m of this.store.retained()) {
@@ -191,7 +196,7 @@ export class TailPanel extends DisposableStore {
       messages,
       counts: this.store.counts(),
       filter: this.store.filter,
-      timeRange: this.timeRange,
+      timeRange: this.filtering.timeRange,
       selected: selected && { seq: selected.seq, topic: selected.topic, partition: selected.partition, offset: selected.offset },
       identity: this.session?.identity,
       mode: this.options.mode ?? 'push',
@@ -205,6 +210,7 @@ export class TailPanel extends DisposableStore {
     }
     clearTimeout(this.statusTimer);
     clearTimeout(this.histogramTimer);
+    this.filtering.dispose();
     clearInterval(this.pullTimer);
     clearInterval(this.lagTimer);
     const session = this.session;
@@ -249,16 +255,15 @@ export class TailPanel extends DisposableStore {
       case 'clear':
         this.store.clear();
         this.selectedSeq = undefined;
-        // A brushed range was of messages now gone; kept, it would hide every new one.
-        this.timeRange = undefined;
         this.post({ type: 'cleared' });
-        this.applyFilter();
+        // A brushed range was of messages now gone; kept, it would hide every new one.
+        this.filtering.setTimeRange(undefined);
         break;
       case 'rows':
         this.post({ type: 'rows', requestId: message.requestId, total: this.store.counts().matched, rows: this.store.page(message.start, Math.min(message.count, 500)) });
         break;
       case 'filter':
-        this.setFilter(message.spec);
+        this.filtering.takeBarSpec(message.spec); // applied in slices: the panel shows the progress
         break;
       case 'details':
         this.select(message.seq);
@@ -277,7 +282,7 @@ export class TailPanel extends DisposableStore {
         void this.traceConversation(message.seq).catch((error: unknown) => this.log.warn(`Trace from the tail failed: ${String(error)}`));
         break;
       case 'timeRange':
-        this.setTimeRange(message.range ?? undefined);
+        this.filtering.setTimeRange(message.range ?? undefined);
         break;
       case 'jump':
         this.jumpTo(message.partition, message.offset, message.topic);
@@ -319,17 +324,6 @@ export class TailPanel extends DisposableStore {
     this.post({ type: 'details', details: m && detailsOf(m) });
   }
 
-  private applyFilter(): void {
-    const spec: FilterSpec = this.timeRange ? [...this.barSpec, { kind: 'time', ...this.timeRange }] : this.barSpec;
-    try {
-      this.store.setFilter(spec);
-    } catch (error) {
-      this.filterError = error instanceof Error ? error.message : String(error);
-    }
-    this.postStatus();
-    this.postHistogram();
-  }
-
   private schedulePulls(): void {
     clearInterval(this.pullTimer);
     this.pullTimer = undefined;
@@ -364,7 +358,14 @@ export class TailPanel extends DisposableStore {
     this.statusTimer = undefined;
     this.post({
       type: 'status',
-      status: { counts: this.store.counts(), lag: this.lag?.total, filter: describeFilter(this.store.filter), filterError: this.filterError, timeRange: this.timeRange },
+      status: {
+        counts: this.store.counts(),
+        lag: this.lag?.total,
+        filter: describeFilter(this.store.filter),
+        filterError: this.filtering.error,
+        timeRange: this.filtering.timeRange,
+        filtering: this.store.filterProgress,
+      },
     });
   }
 

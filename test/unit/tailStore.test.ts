@@ -4,6 +4,7 @@ import { base64ToHex, decodePayload, payloadFormat, prettyPayload } from '../../
 import { indentJson } from '../../src/tail/json';
 import { exportToString, parseCsv } from '../../src/tail/exportRecords';
 import { RecordStore } from '../../src/tail/recordStore';
+import { TailFilter } from '../../src/webview/tailFilter';
 
 function message(offset: number, value: string | null, extra: Partial<TailMessage> = {}): TailMessage {
   return { topic: 't', partition: offset % 2, offset: String(offset), timestamp: 1_700_000_000_000 + offset, key: `k${offset}`, value, headers: {}, size: value?.length ?? 0, ...extra };
@@ -151,5 +152,92 @@ describe('tail export', () => {
     store.setFilter([{ kind: 'regex', field: 'key', pattern: '^k[01]$' }]);
     assert.equal((JSON.parse(exportToString(store.filtered(), 'json')) as unknown[]).length, 1);
     store.setFilter([]);
+  });
+});
+
+describe('tail record store: a filter applied in slices', () => {
+  const json = (i: number) => message(i, JSON.stringify({ n: i, kind: i % 3 === 0 ? 'even-ish' : 'other' }));
+  const kindIsEvenish = [{ kind: 'json' as const, path: 'kind', op: '=' as const, operand: 'even-ish' }];
+  const seqs = (store: RecordStore) => [...store.filtered()].map((m) => m.offset);
+
+  it('gives, after arrivals and drops during the slices, the view the whole filter gives at the end', () => {
+    const sliced = new RecordStore(5_000);
+    sliced.append(Array.from({ length: 5_000 }, (_, i) => json(i)));
+    sliced.setFilter([{ kind: 'substring', field: 'value', text: '"n":1' }]);
+    const before = seqs(sliced);
+    sliced.beginFilter(kindIsEvenish);
+    let steps = 0;
+    let next = 5_000;
+    while (!sliced.filterStep(0)) {
+      steps++;
+      const progress = sliced.filterProgress!;
+      assert.ok(progress >= 0 && progress < 1, `progress ${progress}`);
+      // Until the scan is done the view is the previous filter's.
+      assert.deepEqual(seqs(sliced).filter((o) => Number(o) < 5_000), before.filter((o) => Number(o) >= next - 5_000));
+      // Arrivals while the scan runs (each drops the oldest: the store is full).
+      sliced.append([json(next++), json(next++)]);
+    }
+    assert.ok(steps >= 3, `only ${steps} slices`);
+    assert.equal(sliced.filterProgress, undefined);
+    const whole = new RecordStore(5_000);
+    whole.append(Array.from({ length: 5_000 }, (_, i) => json(next - 5_000 + i)));
+    whole.setFilter(kindIsEvenish);
+    assert.deepEqual(seqs(sliced), seqs(whole));
+    assert.deepEqual(sliced.counts(), { ...whole.counts(), received: 5_000 + (next - 5_000), dropped: next - 5_000 });
+    // Later arrivals are matched as they come again.
+    sliced.append([json(next + 2)]);
+    assert.equal(seqs(sliced).at(-1), String(next + 2));
+  });
+
+  it('clearing during the slices ends them; an invalid filter changes nothing', () => {
+    const store = new RecordStore(10_000);
+    store.append(Array.from({ length: 10_000 }, (_, i) => json(i)));
+    store.beginFilter(kindIsEvenish);
+    assert.equal(store.filterStep(0), false);
+    store.clear();
+    assert.equal(store.filterProgress, undefined);
+    store.append([json(3), json(4)]);
+    assert.deepEqual(seqs(store), ['3']);
+    assert.throws(() => store.beginFilter([{ kind: 'regex', field: 'value', pattern: '(' }]), /not valid/);
+    assert.equal(store.filterProgress, undefined);
+    assert.deepEqual(store.filter, kindIsEvenish);
+  });
+});
+
+describe('tail panel filter (TailFilter): slices that leave the event loop free', () => {
+  it('applies a JSON filter to 200,000 messages in slices, letting other callbacks run, with the same result', async () => {
+    const store = new RecordStore(200_000);
+    store.append(Array.from({ length: 200_000 }, (_, i) => message(i, JSON.stringify({ n: i, tag: i % 7 === 0 ? 'x' : 'y' }))));
+    let progressCalls = 0;
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 0);
+    try {
+      const applied = new Promise<void>((resolve) => {
+        const filter = new TailFilter(store, () => progressCalls++, resolve);
+        filter.takeBarSpec([{ kind: 'json', path: 'tag', op: '=', operand: 'x' }]);
+        assert.equal(filter.error, undefined);
+      });
+      await applied;
+    } finally {
+      clearInterval(ticker);
+    }
+    assert.ok(progressCalls >= 2, `${progressCalls} progress calls`);
+    assert.ok(ticks >= 1, 'no timer ran while the filter was applied');
+    assert.equal(store.counts().matched, Math.ceil(200_000 / 7));
+    assert.ok([...store.filtered()].every((m) => Number(m.offset) % 7 === 0));
+  });
+
+  it('reports an invalid filter bar and keeps applying the previous criteria with a new time range', () => {
+    const store = new RecordStore(100);
+    store.append(Array.from({ length: 10 }, (_, i) => message(i, `v${i}`)));
+    let applied = 0;
+    const filter = new TailFilter(store, () => undefined, () => applied++);
+    filter.takeBarSpec([{ kind: 'substring', field: 'value', text: 'v' }]);
+    filter.takeBarSpec([{ kind: 'regex', field: 'value', pattern: '[' }]);
+    assert.match(filter.error ?? '', /not valid/);
+    filter.setTimeRange({ from: 1_700_000_000_002, to: 1_700_000_000_004 });
+    assert.deepEqual([...store.filtered()].map((m) => m.offset), ['2', '3', '4']);
+    assert.ok(applied >= 2);
+    filter.dispose();
   });
 });

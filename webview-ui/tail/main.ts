@@ -133,7 +133,11 @@ function showStatus(s: TailStatus): void {
   status = s;
   const c = s.counts;
   const lag = s.lag === undefined ? '' : ` · lag ${s.lag.toLocaleString()}`;
-  counter.textContent = `${c.matched.toLocaleString()} matched / ${c.retained.toLocaleString()} scanned${lag}`;
+  // While a new filter is applied to a large store, the rows are the previous filter's; say so.
+  counter.textContent =
+    s.filtering === undefined
+      ? `${c.matched.toLocaleString()} matched / ${c.retained.toLocaleString()} scanned${lag}`
+      : `Applying the filter… ${Math.floor(s.filtering * 100)}% of ${c.retained.toLocaleString()} (the rows are the previous filter's until then)${lag}`;
   filterDescription.textContent = s.filter ? `Filter: ${s.filter}` : '';
   filterDescription.title = filterDescription.textContent;
   histogram.setSelection(s.timeRange);
