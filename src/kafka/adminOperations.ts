@@ -268,7 +268,14 @@ export async function planKafkaOffsetReset(
   return { groupId, topic, target, rows };
 }
 
-/** Commits the planned offsets. The plan is recomputed from the target if the group changed meanwhile. */
-export async function applyKafkaOffsetReset(admin: Admin, plan: OffsetResetPlan): Promise<void> {
+/**
+ * Commits the planned offsets: with `commit` as an administrator's OffsetCommit (groupOffsets.ts,
+ * refused as a whole if a consumer joined since the plan); otherwise, or when the coordinator cannot,
+ * with kafkajs' setOffsets, which joins the group for a moment.
+ */
+export async function applyKafkaOffsetReset(admin: Admin, plan: OffsetResetPlan, commit?: () => Promise<boolean>): Promise<void> {
+  if (await commit?.()) {
+    return;
+  }
   await admin.setOffsets({ groupId: plan.groupId, topic: plan.topic, partitions: plan.rows.map((r) => ({ partition: r.partition, offset: r.next })) });
 }

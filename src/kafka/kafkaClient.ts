@@ -43,6 +43,7 @@ import {
   listKafkaConsumerGroups,
 } from './clusterInspector';
 import { KafkaBulkProducer } from './bulkProducer';
+import { commitGroupOffsets } from './groupOffsets';
 import { alterTopicConfigIncrementally } from './incrementalConfigs';
 import { compressionType, registerCompressionCodecs } from './codecs';
 import { KafkaConversationTransport } from './conversations';
@@ -194,7 +195,10 @@ export class KafkaClusterClient implements BrokerClient {
   }
 
   applyOffsetReset(plan: OffsetResetPlan): Promise<void> {
-    return this.call(`Resetting offsets of "${plan.groupId}"`, async () => applyKafkaOffsetReset(await this.connectedAdmin(), plan));
+    const offsets = plan.rows.map((r) => ({ partition: r.partition, offset: r.next }));
+    return this.call(`Resetting offsets of "${plan.groupId}"`, async () =>
+      applyKafkaOffsetReset(await this.connectedAdmin(), plan, async () => commitGroupOffsets(await this.getKafka(), plan.groupId, plan.topic, offsets)),
+    );
   }
 
   async createTopic(request: CreateTopicRequest): Promise<void> {

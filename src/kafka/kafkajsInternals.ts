@@ -1,12 +1,14 @@
 /**
  * The kafkajs 2.2.4 internals this extension uses, typed, in one place. kafkajs has no public API
- * to send a request it did not build (record batches encoded by us, IncrementalAlterConfigs), so
- * bulkProducer.ts and topicConfigs.ts reach into it. That is safe only because package.json pins
+ * to send a request it did not build (record batches encoded by us, IncrementalAlterConfigs, an
+ * administrator's OffsetCommit), so bulkProducer.ts, incrementalConfigs.ts and groupOffsets.ts reach
+ * into it. That is safe only because package.json pins
  * kafkajs to exactly 2.2.4; every internal used is listed here and nowhere else:
  *   - Kafka's private cluster factory (the Symbol "private:Kafka:createCluster"): a Cluster built
  *     with the very config (brokers, ssl, sasl, timeouts, retry, logger) of the client's Kafka;
  *   - Cluster: connect, addTargetTopic, refreshMetadata, findTopicPartitionMetadata,
- *     findLeaderForPartitions, findBroker, findControllerBroker, isConnected, disconnect;
+ *     findLeaderForPartitions, findBroker, findControllerBroker, findGroupCoordinator, isConnected,
+ *     disconnect;
  *   - Broker.connectionPool.send({ request, response }), which accepts any request object whose
  *     encode() resolves to something with `buf` (a Buffer) and `buffer` (the bytes to send), and
  *     hands the response body (after the correlation id) to response.decode;
@@ -46,6 +48,7 @@ export interface KjsCluster {
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
   findBroker(query: { nodeId: number }): Promise<KjsBroker>;
   findControllerBroker(): Promise<KjsBroker>;
+  findGroupCoordinator(query: { groupId: string }): Promise<KjsBroker>;
   removeBroker(address: { host: string; port: number }): void;
 }
 

@@ -185,6 +185,21 @@ describe(`Topic and group administration on a real broker (Kafka ${DEFAULT_KAFKA
     assert.deepEqual(future.rows.map((r) => r.next), ['10', '4'], 'a future timestamp resolves to the end');
   });
 
+  it('applying a preview after a consumer joined the group fails as a whole and changes nothing', async () => {
+    const name = unique('reset-late');
+    const groupId = unique('late-group');
+    await client.createTopic({ name, partitions: 2, replicationFactor: 1 });
+    await fill(name, [3, 2]);
+    // Committed at the end: the member that joins below has nothing to consume, so commits nothing.
+    await admin.setOffsets({ groupId, topic: name, partitions: [{ partition: 0, offset: '3' }, { partition: 1, offset: '2' }] });
+    const plan = await client.planOffsetReset(groupId, name, { kind: 'earliest' });
+    await whileMember(groupId, name, 'late-member', () =>
+      assert.rejects(client.applyOffsetReset(plan), /can only be reset while the group is empty; a consumer joined it after the preview\. Nothing was changed\./),
+    );
+    const committed = (await admin.fetchOffsets({ groupId, topics: [name] }))[0].partitions.sort((a, b) => a.partition - b.partition).map((p) => p.offset);
+    assert.deepEqual(committed, ['3', '2']);
+  });
+
   it('refuses to reset the offsets of a group with members', async () => {
     const name = unique('reset-busy');
     const groupId = unique('busy-group');
