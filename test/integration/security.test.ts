@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ClusterSecrets, SaslMechanism, TlsSettings } from '../../src/core/brokerClient';
+import type { ClusterSecrets, SaslSettings, TlsSettings } from '../../src/core/brokerClient';
 import { silentLogger } from '../../src/core/brokerClient';
 import { KafkaClusterClient } from '../../src/kafka/kafkaClient';
 import { keyPartitioner } from '../../src/kafka/partitioner';
@@ -39,7 +39,7 @@ describe(`Secured connections to a real broker (Kafka ${DEFAULT_KAFKA_VERSION})`
   function connect(
     /** 'sasl', 'ssl' or 'mtls' for the cluster's listener of that kind, anything else is used as the servers. */
     listener: string,
-    options: { sasl?: { mechanism: SaslMechanism; username: string }; tls?: TlsSettings; secrets?: ClusterSecrets },
+    options: { sasl?: SaslSettings; tls?: TlsSettings; secrets?: ClusterSecrets },
   ): KafkaClusterClient {
     assert.ok(cluster);
     const servers = ['sasl', 'ssl', 'mtls'].includes(listener) ? cluster.securedBootstrap(listener as 'sasl') : listener;

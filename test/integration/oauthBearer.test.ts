@@ -1,0 +1,132 @@
+import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { TailMessage } from '../../src/core/brokerClient';
+import { silentLogger } from '../../src/core/brokerClient';
+import { KafkaClusterClient } from '../../src/kafka/kafkaClient';
+import { DEFAULT_KAFKA_VERSION, KafkaCluster } from '../harness/kafkaCluster';
+import { getFreePort } from '../harness/ports';
+import { startTokenServer, type TokenServer } from '../harness/tokenServer';
+import { waitUntil } from '../harness/util';
+
+const CLIENT = { id: 'mq-explorer-it', secret: 'oauth-Client-S3cret-9931' };
+
+/**
+ * SASL/OAUTHBEARER with the client-credentials grant against a real broker: a local token endpoint
+ * issues unsigned JWTs, which the broker's default (unsecured) validator accepts.
+ */
+describe(`OAUTHBEARER connections to a real broker (Kafka ${DEFAULT_KAFKA_VERSION})`, function () {
+  let cluster: KafkaCluster | undefined;
+  let tokens: TokenServer | undefined;
+  const clients: KafkaClusterClient[] = [];
+
+  before(async function () {
+    this.timeout(240_000);
+    tokens = await startTokenServer({ clientId: CLIENT.id, clientSecret: CLIENT.secret });
+    cluster = await KafkaCluster.start({ security: { saslUsers: [{ name: 'unused', password: 'unused-password' }] } });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await Promise.all(clients.map((c) => c.dispose()));
+    await cluster?.stop();
+    await tokens?.stop();
+  });
+
+  function connect(tokenEndpoint: string, clientSecret: string | undefined, scope?: string): KafkaClusterClient {
+    assert.ok(cluster);
+    const client = new KafkaClusterClient(
+      {
+        id: randomUUID(),
+        name: 'oauth',
+        kind: 'kafka',
+        bootstrapServers: cluster.securedBootstrap('sasl').split(','),
+        sasl: { mechanism: 'oauthbearer', tokenEndpoint, clientId: CLIENT.id, ...(scope ? { scope } : {}) },
+      },
+      { logger: silentLogger, requestTimeoutMs: 8_000, secrets: () => Promise.resolve(clientSecret === undefined ? {} : { password: clientSecret }) },
+    );
+    clients.push(client);
+    return client;
+  }
+
+  it('connects, lists topics, produces and consumes, asking the token endpoint once', async function () {
+    this.timeout(60_000);
+    assert.ok(tokens);
+    const before = tokens.requests;
+    const client = connect(tokens.url, CLIENT.secret, 'kafka profile');
+    assert.equal((await client.describeCluster()).brokers.length, 1);
+    const topic = `it-oauth-${randomUUID().slice(0, 8)}`;
+    await client.createTopic({ name: topic, partitions: 1, replicationFactor: 1 });
+    assert.ok((await client.listTopics()).some((t) => t.name === topic));
+    await client.produce(topic, [{ key: 'k', value: 'over OAUTHBEARER' }]);
+
+    const seen: TailMessage[] = [];
+    const session = await client.startTail({ topics: [topic], fromBeginning: true }, { onMessages: (batch) => seen.push(...batch), onState: () => undefined });
+    try {
+      await waitUntil(() => seen.length > 0, { timeoutMs: 30_000, what: 'the produced message in the tail' });
+    } finally {
+      await session.stop();
+    }
+    assert.deepEqual(seen.map((m) => [m.key, m.value]), [['k', 'over OAUTHBEARER']]);
+    // Admin, producer and consumer connections all authenticated with the one cached token.
+    assert.equal(tokens.requests - before, 1, 'the token was not reused');
+    const form = tokens.forms[tokens.forms.length - 1];
+    assert.deepEqual([form?.get('grant_type'), form?.get('scope'), form?.get('client_secret')], ['client_credentials', 'kafka profile', null]);
+  });
+
+  it('says the token endpoint rejected the client id or secret, without echoing the secret', async () => {
+    assert.ok(tokens);
+    await assert.rejects(connect(tokens.url, 'wrong-secret-value').describeCluster(), (error: Error) => {
+      assert.equal(
+        error.message,
+        `Getting an OAuth token failed: the token endpoint ${tokens?.url} rejected the client id or secret (HTTP 401 invalid_client). Check the client id "${CLIENT.id}" and its secret.`,
+      );
+      assert.doesNotMatch(error.message, /wrong-secret-value/);
+      return true;
+    });
+  });
+
+  it('names a token endpoint that cannot be reached', async () => {
+    const unreachable = `http://127.0.0.1:${await getFreePort()}/token`;
+    await assert.rejects(connect(unreachable, CLIENT.secret).describeCluster(), (error: Error) => {
+      assert.equal(
+        error.message,
+        `Getting an OAuth token failed: cannot reach the token endpoint ${unreachable} (connection refused). Check the URL and that it is reachable from this machine.`,
+      );
+      return true;
+    });
+  });
+
+  it('says what is wrong when the URL is not a token endpoint', async () => {
+    assert.ok(tokens);
+    const notTheTokenUrl = tokens.url.replace(/\/token$/, '/no-token');
+    await assert.rejects(connect(notTheTokenUrl, CLIENT.secret).describeCluster(), (error: Error) => {
+      assert.match(error.message, /^Getting an OAuth token failed: the answer of http:\/\/127\.0\.0\.1:\d+\/no-token has no access_token\. Is it the OAuth 2\.0 token endpoint/);
+      return true;
+    });
+    const wrongPath = tokens.url.replace(/\/token$/, '/userinfo');
+    await assert.rejects(connect(wrongPath, CLIENT.secret).describeCluster(), /the token endpoint .*\/userinfo answered HTTP 400 unsupported_grant_type\. Check the token endpoint URL\./);
+  });
+
+  it('says the broker rejected the token when it is not valid (expired)', async () => {
+    const expired = await startTokenServer({ clientId: CLIENT.id, clientSecret: CLIENT.secret, lifetimeSeconds: -60 });
+    try {
+      await assert.rejects(connect(expired.url, CLIENT.secret).describeCluster(), (error: Error) => {
+        assert.equal(
+          error.message,
+          'Describing the cluster failed: the broker rejected the OAuth token (invalid_token). Check that the cluster trusts tokens from this token endpoint and client (issuer, audience, scope).',
+        );
+        return true;
+      });
+    } finally {
+      await expired.stop();
+    }
+  });
+
+  it('says so when no client secret is stored', async () => {
+    assert.ok(tokens);
+    await assert.rejects(
+      connect(tokens.url, undefined).describeCluster(),
+      { message: `No client secret is stored for the OAuth client "${CLIENT.id}" on oauth. Use "Edit Cluster" to enter it.` },
+    );
+  });
+});
