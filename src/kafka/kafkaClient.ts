@@ -107,7 +107,8 @@ export class KafkaClusterClient implements BrokerClient {
   }
 
   private async createKafka(): Promise<Kafka> {
-    const security = await buildSecurityOptions(this.definition, await this.secrets());
+    // A token request gets half the operation's time, so a hanging token endpoint is named as such.
+    const security = await buildSecurityOptions(this.definition, await this.secrets(), Math.min(5_000, this.timeoutMs / 2));
     return new Kafka({
       clientId: this.definition.clientId ?? 'mq-explorer',
       brokers: this.definition.bootstrapServers,

@@ -145,7 +145,7 @@ function unreachableReason(error: unknown, url: string, timeoutMs: number): stri
       ? 'connection refused'
       : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
         ? 'the host name could not be resolved'
-        : /CERT|SSL|TLS/i.test(code)
+        : /CERT|SSL|TLS|UNABLE_TO_VERIFY|SIGNATURE/i.test(code)
           ? `TLS failed: ${err.cause?.message ?? code}`
           : (err.cause?.message ?? err.message ?? String(error));
   return `cannot reach the token endpoint ${url} (${why}). Check the URL and that it is reachable from this machine.`;

@@ -20,6 +20,8 @@ export interface KafkaSecurityOptions {
 export async function buildSecurityOptions(
   definition: ClusterDefinition,
   secrets: ClusterSecrets,
+  /** How long one OAuth token request may take; keep it below the operation's own deadline. */
+  tokenTimeoutMs?: number,
 ): Promise<KafkaSecurityOptions> {
   const options: KafkaSecurityOptions = {};
   const sasl = definition.sasl;
@@ -30,7 +32,7 @@ export async function buildSecurityOptions(
     }
     if (sasl.mechanism === 'oauthbearer') {
       const credentials = { tokenEndpoint: sasl.tokenEndpoint, clientId: sasl.clientId, clientSecret: secrets.password, scope: sasl.scope };
-      options.sasl = oauthBearerMechanism(createTokenProvider(credentials));
+      options.sasl = oauthBearerMechanism(createTokenProvider(credentials, { timeoutMs: tokenTimeoutMs }));
     } else {
       // Each password mechanism takes the same fields; TypeScript does not distribute the union here.
       options.sasl = { mechanism: sasl.mechanism, username: sasl.username, password: secrets.password } as SASLOptions;

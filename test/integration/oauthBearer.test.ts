@@ -1,12 +1,18 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import type { TailMessage } from '../../src/core/brokerClient';
 import { silentLogger } from '../../src/core/brokerClient';
 import { KafkaClusterClient } from '../../src/kafka/kafkaClient';
 import { DEFAULT_KAFKA_VERSION, KafkaCluster } from '../harness/kafkaCluster';
 import { getFreePort } from '../harness/ports';
+import { createTlsMaterial } from '../harness/tlsMaterial';
 import { startTokenServer, type TokenServer } from '../harness/tokenServer';
-import { waitUntil } from '../harness/util';
+import { makeTempDir, removeDir, waitUntil } from '../harness/util';
 
 const CLIENT = { id: 'mq-explorer-it', secret: 'oauth-Client-S3cret-9931' };
 
@@ -94,6 +100,40 @@ describe(`OAUTHBEARER connections to a real broker (Kafka ${DEFAULT_KAFKA_VERSIO
       );
       return true;
     });
+  });
+
+  it('names a token endpoint that does not answer in time', async () => {
+    const silent = http.createServer(() => undefined); // accepts the request, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/token`;
+    try {
+      // The client's operations get 8 s, so a token request gets 4 s.
+      await assert.rejects(connect(url, CLIENT.secret).describeCluster(), {
+        message: `Getting an OAuth token failed: the token endpoint ${url} did not answer within 4 s. Is it reachable from this machine?`,
+      });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('says the TLS check failed for an https token endpoint whose CA this machine does not trust', async function () {
+    this.timeout(60_000);
+    const dir = makeTempDir('oauth-tls');
+    const tls = await createTlsMaterial(dir);
+    const server = https.createServer({ cert: fs.readFileSync(path.join(tls.dir, 'broker.pem')), key: fs.readFileSync(path.join(tls.dir, 'broker.key')) });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
+    try {
+      await assert.rejects(connect(url, CLIENT.secret).describeCluster(), (error: Error) => {
+        assert.match(error.message, new RegExp(`^Getting an OAuth token failed: cannot reach the token endpoint ${url.replace(/\./g, '\\.')} \\(TLS failed: .*certificate.*\\)\\. Check the URL`));
+        return true;
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      removeDir(dir);
+    }
   });
 
   it('says what is wrong when the URL is not a token endpoint', async () => {
