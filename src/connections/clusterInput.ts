@@ -83,6 +83,13 @@ function validateSasl(value: unknown): string | undefined {
   if (sasl.scope !== undefined && typeof sasl.scope !== 'string') {
     return '"sasl.scope" must be a string of space-separated scopes.';
   }
+  if (sasl.extensions !== undefined) {
+    const entries = typeof sasl.extensions === 'object' && sasl.extensions !== null ? Object.entries(sasl.extensions) : undefined;
+    const problem = entries ? saslExtensionsProblem(entries) : 'must be an object of names and values';
+    if (problem) {
+      return `"sasl.extensions" ${problem}.`;
+    }
+  }
   return tokenEndpointProblem(sasl.tokenEndpoint);
 }
 
@@ -107,13 +114,57 @@ export function tokenEndpointProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+/** RFC 7628 3.1: extension names are letters ("auth" is the token's own), values printable ASCII. */
+function saslExtensionsProblem(entries: [string, unknown][]): string | undefined {
+  for (const [key, value] of entries) {
+    if (!/^[A-Za-z]+$/.test(key) || key === 'auth') {
+      return `has the name "${key}": use letters only (not "auth")`;
+    }
+    if (typeof value !== 'string' || !/^[\x21-\x7E \t\r\n]+$/.test(value)) {
+      return `"${key}" needs a value of printable ASCII characters`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Reads SASL extensions typed as `name=value, name=value` (empty: none). Pure; shared by the
+ * Add/Edit Cluster form.
+ */
+export function parseSaslExtensions(text: string): { extensions: Record<string, string> } | { error: string } {
+  const extensions: Record<string, string> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) {
+      return { error: `"${part}" is not name=value.` };
+    }
+    extensions[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  const problem = saslExtensionsProblem(Object.entries(extensions));
+  return problem ? { error: `The extension list ${problem}.` } : { extensions };
+}
+
+/** SASL extensions as the form shows them: `name=value, name=value`. */
+export function formatSaslExtensions(extensions: Record<string, string> | undefined): string {
+  return Object.entries(extensions ?? {})
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ');
+}
+
 /** A clean copy of SASL settings: only the known fields, trimmed (never a secret). */
 export function normalizeSasl(sasl: SaslSettings): SaslSettings {
   if (sasl.mechanism !== 'oauthbearer') {
     return { mechanism: sasl.mechanism, username: sasl.username };
   }
   const scope = sasl.scope?.trim();
-  return { mechanism: 'oauthbearer', tokenEndpoint: sasl.tokenEndpoint.trim(), clientId: sasl.clientId.trim(), ...(scope ? { scope } : {}) };
+  const extensions = sasl.extensions && Object.keys(sasl.extensions).length > 0 ? { ...sasl.extensions } : undefined;
+  return {
+    mechanism: 'oauthbearer',
+    tokenEndpoint: sasl.tokenEndpoint.trim(),
+    clientId: sasl.clientId.trim(),
+    ...(scope ? { scope } : {}),
+    ...(extensions ? { extensions } : {}),
+  };
 }
 
 /** Parses an export file: all entries valid, or an Error naming the first bad one (nothing half-imported). */

@@ -57,6 +57,8 @@ export interface OAuthBearerSettings {
   clientId: string;
   /** Space-separated scopes to request; omitted when the provider needs none. */
   scope?: string;
+  /** SASL extensions sent beside the token (RFC 7628), e.g. Confluent Cloud's logicalCluster and identityPoolId. */
+  extensions?: Record<string, string>;
 }
 
 /** SASL settings; secrets live in SecretStorage, never here. */

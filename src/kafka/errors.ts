@@ -112,6 +112,7 @@ const PROTOCOL_SENTENCES: Record<string, string> = {
     "you are not authorized to perform this operation on the cluster. Ask the cluster's administrator for the cluster ACL it needs, or connect as another user",
   GROUP_AUTHORIZATION_FAILED:
     "you are not authorized to use this consumer group. Ask the cluster's administrator for a READ ACL on the group, or connect as another user",
+  SASL_AUTHENTICATION_FAILED: 'the broker refused the authentication. Check the SASL mechanism and its settings',
   POLICY_VIOLATION: "the cluster's create-topic policy refused the request",
   INVALID_CONFIG: 'a configuration value is invalid',
   NOT_CONTROLLER: 'the cluster controller moved; try again',

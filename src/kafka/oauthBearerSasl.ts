@@ -22,9 +22,10 @@ function sizePrefixed(payload: string): Buffer {
   return Buffer.concat([size, body]);
 }
 
-/** The client's initial response: GS2 header, the bearer token, no extensions. Pure. */
-export function initialClientResponse(token: string): string {
-  return `n,,${SOH}auth=Bearer ${token}${SOH}${SOH}`;
+/** The client's initial response: GS2 header, the bearer token, then any extensions (name=value). Pure. */
+export function initialClientResponse(token: string, extensions: Record<string, string> = {}): string {
+  const pairs = Object.entries(extensions).map(([key, value]) => `${SOH}${key}=${value}`);
+  return `n,,${SOH}auth=Bearer ${token}${pairs.join('')}${SOH}${SOH}`;
 }
 
 /** The broker's error status in a server challenge (`{"status":"invalid_token",...}`), or undefined on success. Pure. */
@@ -48,15 +49,15 @@ const challengeResponse = {
   parse: (data: Buffer): string => data.toString('utf8'),
 };
 
-/** The kafkajs `sasl` option for OAUTHBEARER with tokens from `provider`. */
-export function oauthBearerMechanism(provider: () => Promise<BearerToken>): Mechanism {
+/** The kafkajs `sasl` option for OAUTHBEARER with tokens from `provider` and optional SASL extensions. */
+export function oauthBearerMechanism(provider: () => Promise<BearerToken>, extensions?: Record<string, string>): Mechanism {
   return {
     mechanism: 'oauthbearer',
     authenticationProvider: ({ host, port, logger, saslAuthenticate }: AuthenticationProviderArgs) => ({
       authenticate: async () => {
         const token = await provider();
         const request = (payload: string) => ({ encode: () => Promise.resolve(sizePrefixed(payload)) });
-        const challenge = await saslAuthenticate({ request: request(initialClientResponse(token.value)), response: challengeResponse });
+        const challenge = await saslAuthenticate({ request: request(initialClientResponse(token.value, extensions)), response: challengeResponse });
         const status = challengeStatus(typeof challenge === 'string' ? challenge : '');
         if (status === undefined) {
           logger.debug('SASL OAUTHBEARER authentication successful', { broker: `${host}:${port}` });

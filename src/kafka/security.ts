@@ -32,7 +32,7 @@ export async function buildSecurityOptions(
     }
     if (sasl.mechanism === 'oauthbearer') {
       const credentials = { tokenEndpoint: sasl.tokenEndpoint, clientId: sasl.clientId, clientSecret: secrets.password, scope: sasl.scope };
-      options.sasl = oauthBearerMechanism(createTokenProvider(credentials, { timeoutMs: tokenTimeoutMs }));
+      options.sasl = oauthBearerMechanism(createTokenProvider(credentials, { timeoutMs: tokenTimeoutMs }), sasl.extensions);
     } else {
       // Each password mechanism takes the same fields; TypeScript does not distribute the union here.
       options.sasl = { mechanism: sasl.mechanism, username: sasl.username, password: secrets.password } as SASLOptions;

@@ -39,7 +39,7 @@ describe('Add Cluster with SASL/OAUTHBEARER through the UI (code-server + Chromi
     await tokens?.stop();
   });
 
-  it('asks token endpoint, client id, scope and secret, refuses a URL that is not http(s), and connects', async () => {
+  it('asks token endpoint, client id, scope, SASL extensions and secret, refuses a URL that is not http(s), and connects', async () => {
     assert.ok(workbench && kafka && tokens);
     const page = workbench.page;
     const name = `OAuth ${randomUUID().slice(0, 6)}`;
@@ -53,6 +53,9 @@ describe('Add Cluster with SASL/OAUTHBEARER through the UI (code-server + Chromi
     await answerQuickInput(page, tokens.url);
     await answerQuickInput(page, CLIENT.id);
     await answerQuickInput(page, 'kafka');
+    await answerQuickInput(page, 'logicalCluster');
+    assert.match(await quickInputMessage(page, /name=value/), /"logicalCluster" is not name=value/);
+    await answerQuickInput(page, 'logicalCluster=lkc-e2e1');
     await answerQuickInput(page, CLIENT.secret);
     await pickQuickItem(page, 'No TLS');
     assert.match(await waitForNotification(page, `Added "${name}"`), /connected, 1 broker/);

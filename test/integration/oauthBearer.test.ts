@@ -38,7 +38,7 @@ describe(`OAUTHBEARER connections to a real broker (Kafka ${DEFAULT_KAFKA_VERSIO
     await tokens?.stop();
   });
 
-  function connect(tokenEndpoint: string, clientSecret: string | undefined, scope?: string): KafkaClusterClient {
+  function connect(tokenEndpoint: string, clientSecret: string | undefined, scope?: string, extensions?: Record<string, string>): KafkaClusterClient {
     assert.ok(cluster);
     const client = new KafkaClusterClient(
       {
@@ -46,7 +46,7 @@ describe(`OAUTHBEARER connections to a real broker (Kafka ${DEFAULT_KAFKA_VERSIO
         name: 'oauth',
         kind: 'kafka',
         bootstrapServers: cluster.securedBootstrap('sasl').split(','),
-        sasl: { mechanism: 'oauthbearer', tokenEndpoint, clientId: CLIENT.id, ...(scope ? { scope } : {}) },
+        sasl: { mechanism: 'oauthbearer', tokenEndpoint, clientId: CLIENT.id, ...(scope ? { scope } : {}), ...(extensions ? { extensions } : {}) },
       },
       { logger: silentLogger, requestTimeoutMs: 8_000, secrets: () => Promise.resolve(clientSecret === undefined ? {} : { password: clientSecret }) },
     );
@@ -77,6 +77,13 @@ describe(`OAUTHBEARER connections to a real broker (Kafka ${DEFAULT_KAFKA_VERSIO
     assert.equal(tokens.requests - before, 1, 'the token was not reused');
     const form = tokens.forms[tokens.forms.length - 1];
     assert.deepEqual([form?.get('grant_type'), form?.get('scope'), form?.get('client_secret')], ['client_credentials', 'kafka profile', null]);
+  });
+
+  it('sends SASL extensions beside the token in a frame the broker parses', async () => {
+    assert.ok(tokens);
+    // Kafka's unsecured validator accepts any well-formed extension; a malformed frame fails authentication.
+    const client = connect(tokens.url, CLIENT.secret, undefined, { logicalCluster: 'lkc-it1', identityPoolId: 'pool-It2' });
+    assert.equal((await client.describeCluster()).brokers.length, 1);
   });
 
   it('says the token endpoint rejected the client id or secret, without echoing the secret', async () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { tokenEndpointProblem, validateClusterInput } from '../../src/connections/clusterInput';
+import { formatSaslExtensions, parseSaslExtensions, tokenEndpointProblem, validateClusterInput } from '../../src/connections/clusterInput';
 import { challengeStatus, initialClientResponse } from '../../src/kafka/oauthBearerSasl';
 import { clientCredentialsRequest, createTokenProvider, reusableUntil } from '../../src/kafka/oauthToken';
 import { startTokenServer } from '../harness/tokenServer';
@@ -64,10 +64,23 @@ describe('OAuth client credentials', () => {
     assert.match(validateClusterInput(cluster({ ...good, tokenEndpoint: 'idp/token' }), 'Entry 1') ?? '', /http:\/\/ or https:\/\//);
     assert.match(validateClusterInput(cluster({ ...good, clientSecret: 'x' }), 'Entry 1') ?? '', /secrets are not imported/);
     assert.match(validateClusterInput(cluster({ mechanism: 'plain' }), 'Entry 1') ?? '', /with plain needs a "username"/);
+    assert.equal(validateClusterInput(cluster({ ...good, extensions: { logicalCluster: 'lkc-1' } }), 'Entry 1'), undefined);
+    assert.match(validateClusterInput(cluster({ ...good, extensions: { 'logical-cluster': 'x' } }), 'Entry 1') ?? '', /"sasl.extensions" has the name "logical-cluster"/);
+  });
+
+  it('reads SASL extensions typed as name=value pairs and writes them back the same way', () => {
+    assert.deepEqual(parseSaslExtensions(''), { extensions: {} });
+    const parsed = parseSaslExtensions(' logicalCluster=lkc-abc12 , identityPoolId=pool-X=y ');
+    assert.deepEqual(parsed, { extensions: { logicalCluster: 'lkc-abc12', identityPoolId: 'pool-X=y' } });
+    assert.equal(formatSaslExtensions('extensions' in parsed ? parsed.extensions : undefined), 'logicalCluster=lkc-abc12, identityPoolId=pool-X=y');
+    assert.deepEqual(parseSaslExtensions('logicalCluster'), { error: '"logicalCluster" is not name=value.' });
+    assert.match('error' in parseSaslExtensions('auth=x') ? (parseSaslExtensions('auth=x') as { error: string }).error : '', /use letters only \(not "auth"\)/);
+    assert.ok('error' in parseSaslExtensions('pool=é'), 'a non-ASCII value is refused');
   });
 
   it('frames the SASL initial response and reads the broker challenge', () => {
     assert.equal(initialClientResponse('abc.def.'), 'n,,\u0001auth=Bearer abc.def.\u0001\u0001');
+    assert.equal(initialClientResponse('t', { logicalCluster: 'lkc-1', identityPoolId: 'pool-2' }), 'n,,\u0001auth=Bearer t\u0001logicalCluster=lkc-1\u0001identityPoolId=pool-2\u0001\u0001');
     assert.equal(challengeStatus(''), undefined);
     assert.equal(challengeStatus('{"status":"invalid_token"}'), 'invalid_token');
     assert.equal(challengeStatus('garbage'), 'an error');

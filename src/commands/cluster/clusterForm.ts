@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ClusterSecrets, OAuthBearerSettings, SaslMechanism, TlsSettings } from '../../core/brokerClient';
 import { parseBootstrapServers } from '../../connections/bootstrap';
-import { type ClusterInput, tokenEndpointProblem } from '../../connections/clusterInput';
+import { type ClusterInput, formatSaslExtensions, parseSaslExtensions, tokenEndpointProblem } from '../../connections/clusterInput';
 import { UserCancelled } from '../commandRegistry';
 
 /** What the Add/Edit Cluster flow produces: the definition and the secrets typed in it. */
@@ -110,7 +110,23 @@ async function askOAuth(title: string, initial: OAuthBearerSettings | undefined)
     prompt: 'Space-separated scopes to request (optional; leave empty if the provider needs none)',
     value: initial?.scope ?? '',
   });
-  return { mechanism: 'oauthbearer', tokenEndpoint: tokenEndpoint.trim(), clientId: clientId.trim(), ...(scope.trim() ? { scope: scope.trim() } : {}) };
+  const extensionsText = await input(title, { step: 3, label: 'SASL extensions' }, {
+    prompt: 'Optional name=value pairs the brokers expect beside the token, e.g. logicalCluster=lkc-123, identityPoolId=pool-abc (Confluent Cloud)',
+    value: formatSaslExtensions(initial?.extensions),
+    validateInput: (text) => {
+      const parsed = parseSaslExtensions(text);
+      return 'error' in parsed ? parsed.error : undefined;
+    },
+  });
+  const parsed = parseSaslExtensions(extensionsText);
+  const extensions = 'extensions' in parsed && Object.keys(parsed.extensions).length > 0 ? parsed.extensions : undefined;
+  return {
+    mechanism: 'oauthbearer',
+    tokenEndpoint: tokenEndpoint.trim(),
+    clientId: clientId.trim(),
+    ...(scope.trim() ? { scope: scope.trim() } : {}),
+    ...(extensions ? { extensions } : {}),
+  };
 }
 
 /** The password or client secret, into `secrets.password`; with `keep`, empty keeps the stored one. */

@@ -80,14 +80,15 @@ describe('Secured clusters: SASL, secrets, edit, export and import', function ()
 
   it('adds an OAUTHBEARER cluster that works, keeping the client secret out of settings, globalState, logs and exports', async () => {
     assert.ok(tokens);
+    const oauth = { mechanism: 'oauthbearer', tokenEndpoint: tokens.url, clientId: OAUTH_CLIENT.id, scope: 'kafka', extensions: { logicalCluster: 'lkc-host1' } };
     const cluster = await vscode.commands.executeCommand<ClusterEntry>('mqExplorer.addCluster', {
       name: uniqueName('oauth'),
       bootstrapServers: sasl,
-      sasl: { mechanism: 'oauthbearer', tokenEndpoint: tokens.url, clientId: OAUTH_CLIENT.id, scope: 'kafka', clientSecret: OAUTH_CLIENT.secret },
+      sasl: { ...oauth, clientSecret: OAUTH_CLIENT.secret },
       requireConnection: true,
     });
     assert.ok(cluster, 'the cluster was not added');
-    assert.deepEqual(cluster.sasl, { mechanism: 'oauthbearer', tokenEndpoint: tokens.url, clientId: OAUTH_CLIENT.id, scope: 'kafka' });
+    assert.deepEqual(cluster.sasl, oauth);
     assert.deepEqual(await treeLoads(cluster), ['Brokers', 'Topics', 'Consumer Groups']);
 
     const file = path.join(tempDir, 'oauth-export.json');
