@@ -24,6 +24,7 @@ describe('Add Cluster with SASL/OAUTHBEARER through the UI (code-server + Chromi
   let kafka: KafkaCluster | undefined;
   let tokens: TokenServer | undefined;
   let workbench: InstalledWorkbench | undefined;
+  let added: string | undefined;
 
   before(async function () {
     this.timeout(240_000);
@@ -62,5 +63,27 @@ describe('Add Cluster with SASL/OAUTHBEARER through the UI (code-server + Chromi
     assert.ok(tokens.issued >= 1, 'no token was issued');
     assert.equal(tokens.forms[0]?.get('scope'), 'kafka');
     await screenshot(page, 'add-cluster-oauthbearer');
+    added = name;
+  });
+
+  it('edits the cluster prefilled, keeping the stored client secret when left empty', async () => {
+    assert.ok(workbench && kafka && tokens && added, 'the previous test added no cluster');
+    const page = workbench.page;
+    await runCommand(page, 'MQ Explorer: Edit Cluster…');
+    await answerQuickInput(page, kafka.securedBootstrap('sasl'));
+    await answerQuickInput(page, added);
+    await answerQuickInput(page, '');
+    await pickQuickItem(page, 'SASL/OAUTHBEARER (OAuth client credentials)');
+    await answerQuickInput(page, tokens.url);
+    await answerQuickInput(page, CLIENT.id);
+    await answerQuickInput(page, 'kafka profile');
+    await answerQuickInput(page, 'logicalCluster=lkc-e2e1');
+    const issued = tokens.issued;
+    await answerQuickInput(page, '');
+    await pickQuickItem(page, 'No TLS');
+    // The connection test used the stored secret (a wrong one would get a 401, not a token).
+    assert.match(await waitForNotification(page, `Saved "${added}"`), /\(connected\)/);
+    assert.ok(tokens.issued > issued, 'no token was issued for the edited settings');
+    assert.equal(tokens.forms[tokens.forms.length - 1]?.get('scope'), 'kafka profile');
   });
 });
