@@ -48,6 +48,7 @@ import { compressionType, registerCompressionCodecs } from './codecs';
 import { KafkaConversationTransport } from './conversations';
 import { describeBrokerError } from './errors';
 import { kafkaLogCreator } from './logBridge';
+import { TokenEndpointError } from './oauthToken';
 import { buildSecurityOptions } from './security';
 import { KafkaTailSession } from './tailSession';
 
@@ -316,7 +317,8 @@ export class KafkaClusterClient implements BrokerClient {
     } catch (error) {
       const message = describeBrokerError(error, operation, this.definition.bootstrapServers);
       this.logger.error(`${message} (${error instanceof Error ? (error.stack ?? error.message) : String(error)})`);
-      if (!(error instanceof BrokerOperationError)) {
+      // A token endpoint failure is a connection failure too: the next call must ask it again.
+      if (!(error instanceof BrokerOperationError) || error instanceof TokenEndpointError) {
         this.resetConnections();
       }
       throw new BrokerOperationError(message, error);

@@ -120,6 +120,9 @@ async function requestToken(credentials: ClientCredentials, timeoutMs: number): 
         `the token endpoint ${url} rejected the client id or secret (HTTP ${response.status}${code ? ` ${code}` : ''}). Check the client id "${credentials.clientId}" and its secret.`,
       );
     }
+    if (response.status >= 500) {
+      throw fail(`the token endpoint ${url} is unavailable (HTTP ${response.status}${code ? ` ${code}` : ''}). Try again in a moment.`);
+    }
     const described = typeof json?.error_description === 'string' ? `: ${json.error_description}` : '';
     throw fail(
       `the token endpoint ${url} answered HTTP ${response.status}${code ? ` ${code}${described}` : ''}. Check the token endpoint URL${code === 'invalid_scope' ? ' and the scope' : ''}.`,

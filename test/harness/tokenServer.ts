@@ -23,6 +23,8 @@ export interface TokenServer {
   readonly issued: number;
   /** The decoded form bodies received, in order. */
   readonly forms: URLSearchParams[];
+  /** While down, every request gets 503 temporarily_unavailable (an identity provider restarting). */
+  setDown(down: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -37,7 +39,7 @@ export function unsignedJwt(subject: string, lifetimeSeconds: number): string {
 export async function startTokenServer(options: TokenServerOptions): Promise<TokenServer> {
   const lifetime = options.lifetimeSeconds ?? 3600;
   const expected = `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`;
-  const state = { requests: 0, issued: 0, forms: [] as URLSearchParams[] };
+  const state = { requests: 0, issued: 0, forms: [] as URLSearchParams[], down: false };
   const server = http.createServer((req, res) => {
     state.requests++;
     const chunks: Buffer[] = [];
@@ -49,7 +51,9 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (req.url === '/no-token') {
+      if (state.down) {
+        answer(503, { error: 'temporarily_unavailable' });
+      } else if (req.url === '/no-token') {
         answer(200, { token_type: 'Bearer', note: 'an endpoint that is not a token endpoint' });
       } else if (req.method !== 'POST' || req.url !== '/token' || form.get('grant_type') !== 'client_credentials') {
         answer(400, { error: 'unsupported_grant_type' });
@@ -75,6 +79,9 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       return state.issued;
     },
     forms: state.forms,
+    setDown: (down) => {
+      state.down = down;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

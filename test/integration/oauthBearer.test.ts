@@ -169,6 +169,20 @@ describe(`OAUTHBEARER connections to a real broker (Kafka ${DEFAULT_KAFKA_VERSIO
     }
   });
 
+  it('connects once the token endpoint is back, with the same client', async () => {
+    assert.ok(tokens);
+    const client = connect(tokens.url, CLIENT.secret);
+    tokens.setDown(true);
+    try {
+      await assert.rejects(client.listTopics(), {
+        message: `Getting an OAuth token failed: the token endpoint ${tokens.url} is unavailable (HTTP 503 temporarily_unavailable). Try again in a moment.`,
+      });
+    } finally {
+      tokens.setDown(false);
+    }
+    assert.ok(Array.isArray(await client.listTopics()));
+  });
+
   it('says so when no client secret is stored', async () => {
     assert.ok(tokens);
     await assert.rejects(
