@@ -62,7 +62,7 @@ export function clientCredentialsRequest(credentials: ClientCredentials): { head
  * runs out. Without a usable `expires_in` the token is not cached (0), so it is never served stale.
  */
 export function reusableUntil(expiresInSeconds: unknown, now: number): number {
-  const lifetimeMs = typeof expiresInSeconds === 'number' ? expiresInSeconds * 1000 : Number(expiresInSeconds) * 1000;
+  const lifetimeMs = Number(expiresInSeconds) * 1000;
   if (!Number.isFinite(lifetimeMs) || lifetimeMs <= 0) {
     return 0;
   }
@@ -115,9 +115,15 @@ async function requestToken(credentials: ClientCredentials, timeoutMs: number): 
   }
   if (!response.ok) {
     const code = typeof json?.error === 'string' ? json.error : undefined;
-    if (response.status === 401 || code === 'invalid_client' || code === 'unauthorized_client') {
+    // Keycloak answers a wrong secret with 401 unauthorized_client, hence the status first.
+    if (response.status === 401 || code === 'invalid_client') {
       throw fail(
         `the token endpoint ${url} rejected the client id or secret (HTTP ${response.status}${code ? ` ${code}` : ''}). Check the client id "${credentials.clientId}" and its secret.`,
+      );
+    }
+    if (code === 'unauthorized_client') {
+      throw fail(
+        `the token endpoint ${url} does not allow the client "${credentials.clientId}" the client-credentials grant (unauthorized_client). Enable it for this client (Keycloak: "Service accounts roles").`,
       );
     }
     if (response.status >= 500) {

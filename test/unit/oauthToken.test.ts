@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { formatSaslExtensions, parseSaslExtensions, tokenEndpointProblem, validateClusterInput } from '../../src/connections/clusterInput';
 import { challengeStatus, initialClientResponse } from '../../src/kafka/oauthBearerSasl';
 import { clientCredentialsRequest, createTokenProvider, reusableUntil } from '../../src/kafka/oauthToken';
@@ -44,6 +46,25 @@ describe('OAuth client credentials', () => {
       assert.equal(server.requests, 2);
     } finally {
       await server.stop();
+    }
+  });
+
+  it('tells a client not allowed the grant apart from a wrong secret', async () => {
+    let status = 400;
+    const server = http.createServer((_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'unauthorized_client', error_description: 'Invalid client or Invalid client credentials' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
+    const ask = () => createTokenProvider({ tokenEndpoint: url, clientId: 'app', clientSecret: 'app-secret' })();
+    try {
+      await assert.rejects(ask(), /does not allow the client "app" the client-credentials grant \(unauthorized_client\)/);
+      status = 401; // Keycloak's answer to a wrong secret
+      await assert.rejects(ask(), /rejected the client id or secret \(HTTP 401 unauthorized_client\)/);
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 
