@@ -11,7 +11,7 @@ export interface ClusterInput {
   readOnly?: boolean;
 }
 
-export const SASL_MECHANISMS: readonly SaslMechanism[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
+export const SASL_MECHANISMS: readonly SaslMechanism[] = ['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'];
 
 /** The portable form of cluster definitions: what Export writes and Import reads. No secrets. */
 export interface ClusterExport {
@@ -43,12 +43,9 @@ export function validateClusterInput(value: unknown, where: string): string | un
     return `${where} ("${c.name}"): "clientId" must be a string.`;
   }
   if (c.sasl !== undefined) {
-    const sasl = c.sasl as Record<string, unknown> | null;
-    if (!sasl || !SASL_MECHANISMS.includes(sasl.mechanism as SaslMechanism) || typeof sasl.username !== 'string') {
-      return `${where} ("${c.name}"): "sasl" needs "mechanism" (${SASL_MECHANISMS.join(', ')}) and "username".`;
-    }
-    if ('password' in sasl) {
-      return `${where} ("${c.name}"): passwords are not imported from files; remove "password" (you will be asked for it).`;
+    const problem = validateSasl(c.sasl);
+    if (problem) {
+      return `${where} ("${c.name}"): ${problem}`;
     }
   }
   if (c.tls !== undefined) {
@@ -66,6 +63,108 @@ export function validateClusterInput(value: unknown, where: string): string | un
     }
   }
   return undefined;
+}
+
+/** What is wrong with a "sasl" object, or undefined when it is usable. */
+function validateSasl(value: unknown): string | undefined {
+  const sasl = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  if (!sasl || !SASL_MECHANISMS.includes(sasl.mechanism as SaslMechanism)) {
+    return `"sasl" needs a "mechanism" (${SASL_MECHANISMS.join(', ')}).`;
+  }
+  if ('password' in sasl || 'clientSecret' in sasl) {
+    return 'secrets are not imported from files; remove "password" (you will be asked for it).';
+  }
+  if (sasl.mechanism !== 'oauthbearer') {
+    return typeof sasl.username === 'string' ? undefined : `"sasl" with ${String(sasl.mechanism)} needs a "username".`;
+  }
+  if (typeof sasl.clientId !== 'string' || !sasl.clientId.trim()) {
+    return '"sasl" with oauthbearer needs a "clientId" (the OAuth client id).';
+  }
+  if (sasl.scope !== undefined && typeof sasl.scope !== 'string') {
+    return '"sasl.scope" must be a string of space-separated scopes.';
+  }
+  if (sasl.extensions !== undefined) {
+    const entries = typeof sasl.extensions === 'object' && sasl.extensions !== null ? Object.entries(sasl.extensions) : undefined;
+    const problem = entries ? saslExtensionsProblem(entries) : 'must be an object of names and values';
+    if (problem) {
+      return `"sasl.extensions" ${problem}.`;
+    }
+  }
+  return tokenEndpointProblem(sasl.tokenEndpoint);
+}
+
+/**
+ * Why a token endpoint is not usable (not an http or https URL), or undefined when it is.
+ * Shared by the Add/Edit Cluster form and imports.
+ */
+export function tokenEndpointProblem(value: unknown): string | undefined {
+  const text = typeof value === 'string' ? value.trim() : '';
+  let url: URL | undefined;
+  try {
+    url = text ? new URL(text) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+    return 'The token endpoint must be an http:// or https:// URL, e.g. https://keycloak.example.com/realms/kafka/protocol/openid-connect/token.';
+  }
+  if (url.username || url.password) {
+    return 'Put no user name or password in the token endpoint URL; the client id and secret are asked separately.';
+  }
+  return undefined;
+}
+
+/** RFC 7628 3.1: extension names are letters ("auth" is the token's own), values printable ASCII. */
+function saslExtensionsProblem(entries: [string, unknown][]): string | undefined {
+  for (const [key, value] of entries) {
+    if (!/^[A-Za-z]+$/.test(key) || key === 'auth') {
+      return `has the name "${key}": use letters only (not "auth")`;
+    }
+    if (typeof value !== 'string' || !/^[\x21-\x7E \t\r\n]+$/.test(value)) {
+      return `"${key}" needs a value of printable ASCII characters`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Reads SASL extensions typed as `name=value, name=value` (empty: none). Pure; shared by the
+ * Add/Edit Cluster form.
+ */
+export function parseSaslExtensions(text: string): { extensions: Record<string, string> } | { error: string } {
+  const extensions: Record<string, string> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) {
+      return { error: `"${part}" is not name=value.` };
+    }
+    extensions[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  const problem = saslExtensionsProblem(Object.entries(extensions));
+  return problem ? { error: `The extension list ${problem}.` } : { extensions };
+}
+
+/** SASL extensions as the form shows them: `name=value, name=value`. */
+export function formatSaslExtensions(extensions: Record<string, string> | undefined): string {
+  return Object.entries(extensions ?? {})
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ');
+}
+
+/** A clean copy of SASL settings: only the known fields, trimmed (never a secret). */
+export function normalizeSasl(sasl: SaslSettings): SaslSettings {
+  if (sasl.mechanism !== 'oauthbearer') {
+    return { mechanism: sasl.mechanism, username: sasl.username };
+  }
+  const scope = sasl.scope?.trim();
+  const extensions = sasl.extensions && Object.keys(sasl.extensions).length > 0 ? { ...sasl.extensions } : undefined;
+  return {
+    mechanism: 'oauthbearer',
+    tokenEndpoint: sasl.tokenEndpoint.trim(),
+    clientId: sasl.clientId.trim(),
+    ...(scope ? { scope } : {}),
+    ...(extensions ? { extensions } : {}),
+  };
 }
 
 /** Parses an export file: all entries valid, or an Error naming the first bad one (nothing half-imported). */
@@ -95,7 +194,7 @@ export function parseClusterExport(text: string): ClusterInput[] {
       name: c.name.trim(),
       bootstrapServers: c.bootstrapServers,
       ...(c.clientId ? { clientId: c.clientId } : {}),
-      ...(c.sasl ? { sasl: { mechanism: c.sasl.mechanism, username: c.sasl.username } } : {}),
+      ...(c.sasl ? { sasl: normalizeSasl(c.sasl) } : {}),
       ...(c.tls ? { tls: { ...c.tls } } : {}),
       ...(c.readOnly === true ? { readOnly: true } : {}),
     };

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { BrokerClient, ClusterDefinition, ClusterSecrets, Logger } from '../core/brokerClient';
+import { type BrokerClient, type ClusterDefinition, type ClusterSecrets, describeSasl, type Logger } from '../core/brokerClient';
 import type { ClusterDescription } from '../core/clusterModel';
 import { DisposableStore } from '../core/lifecycle';
 import { parseBootstrapServers } from './bootstrap';
-import type { ClusterExport, ClusterInput } from './clusterInput';
+import { type ClusterExport, type ClusterInput, normalizeSasl } from './clusterInput';
 import { readOnlyClient } from './readOnlyClient';
 
 /** Builds the client for one cluster; secrets are read only when it connects. */
@@ -251,7 +251,7 @@ export class ConnectionService extends DisposableStore {
       kind: 'kafka',
       bootstrapServers: parsed.servers,
       ...(input.clientId?.trim() ? { clientId: input.clientId.trim() } : {}),
-      ...(input.sasl ? { sasl: { mechanism: input.sasl.mechanism, username: input.sasl.username } } : {}),
+      ...(input.sasl ? { sasl: normalizeSasl(input.sasl) } : {}),
       ...(input.tls ? { tls: { ...input.tls } } : {}),
       ...(input.readOnly ? { readOnly: true } : {}),
       source: 'user',
@@ -318,7 +318,7 @@ function secretKey(clusterId: string, name: keyof ClusterSecrets): string {
 function describeDefinition(entry: ClusterDefinition): string {
   const parts = [entry.bootstrapServers.join(', ')];
   if (entry.sasl) {
-    parts.push(`SASL ${entry.sasl.mechanism} as ${entry.sasl.username}`);
+    parts.push(describeSasl(entry.sasl));
   }
   if (entry.tls) {
     parts.push(entry.tls.skipVerify ? 'TLS without verification' : entry.tls.certFile ? 'mutual TLS' : 'TLS');

@@ -33,12 +33,42 @@ export const silentLogger: Logger = {
 
 export type BrokerKind = 'kafka';
 
-export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512' | 'oauthbearer';
 
-/** SASL settings; the password lives in SecretStorage, never here. */
-export interface SaslSettings {
-  mechanism: SaslMechanism;
+/** The SASL mechanisms that authenticate with a user name and password. */
+export type PasswordSaslMechanism = Exclude<SaslMechanism, 'oauthbearer'>;
+
+/** SASL with a user name and password; the password lives in SecretStorage, never here. */
+export interface PasswordSaslSettings {
+  mechanism: PasswordSaslMechanism;
   username: string;
+}
+
+/**
+ * SASL/OAUTHBEARER with the OAuth 2.0 client-credentials grant: the client asks `tokenEndpoint`
+ * for an access token and presents it to the brokers. The client secret lives in SecretStorage
+ * (as the cluster's `password` secret), never here.
+ */
+export interface OAuthBearerSettings {
+  mechanism: 'oauthbearer';
+  /** The http(s) URL of the identity provider's token endpoint. */
+  tokenEndpoint: string;
+  /** The OAuth client id (not a Kafka client id). */
+  clientId: string;
+  /** Space-separated scopes to request; omitted when the provider needs none. */
+  scope?: string;
+  /** SASL extensions sent beside the token (RFC 7628), e.g. Confluent Cloud's logicalCluster and identityPoolId. */
+  extensions?: Record<string, string>;
+}
+
+/** SASL settings; secrets live in SecretStorage, never here. */
+export type SaslSettings = PasswordSaslSettings | OAuthBearerSettings;
+
+/** How the UI and logs name a cluster's SASL settings, e.g. "SASL PLAIN as alice". Never a secret. */
+export function describeSasl(sasl: SaslSettings): string {
+  return sasl.mechanism === 'oauthbearer'
+    ? `SASL OAUTHBEARER as client ${sasl.clientId} via ${sasl.tokenEndpoint}`
+    : `SASL ${sasl.mechanism.toUpperCase()} as ${sasl.username}`;
 }
 
 /**
@@ -69,6 +99,7 @@ export interface ClusterDefinition {
 
 /** Secrets a client asks for when it connects; read from SecretStorage by the connection service. */
 export interface ClusterSecrets {
+  /** The SASL password, or the OAuth client secret with SASL/OAUTHBEARER. */
   password?: string;
   keyPassphrase?: string;
 }

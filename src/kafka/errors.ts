@@ -70,8 +70,9 @@ export function describeBrokerError(error: unknown, operation: string, servers: 
   if (has((e) => /EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|Connection timeout/i.test(text(e)))) {
     return `${operation} failed: ${where} could not be reached (timed out). Check the address and any firewall or VPN.`;
   }
-  if (has((e) => e.name === 'KafkaJSSASLAuthenticationError')) {
-    return `${operation} failed: the broker rejected the credentials. Check the user name, password and SASL mechanism.`;
+  const sasl = has((e) => e.name === 'KafkaJSSASLAuthenticationError');
+  if (sasl) {
+    return `${operation} failed: ${saslSentence(sasl.message ?? '')}`;
   }
   if (has((e) => /self.signed|certificate|SSL|TLS/i.test(text(e)))) {
     return `${operation} failed: the TLS handshake with ${where} failed (${chain[chain.length - 1]?.message ?? 'certificate problem'}).`;
@@ -81,6 +82,19 @@ export function describeBrokerError(error: unknown, operation: string, servers: 
   }
   const innermost = chain[chain.length - 1] ?? chain[0];
   return `${operation} failed: ${innermost?.message ?? String(error)}`;
+}
+
+/** Why SASL authentication failed: the mechanism is not offered, an OAuth token was refused, or the credentials. */
+function saslSentence(message: string): string {
+  const unsupported = /SASL (\S+) mechanism is not supported by the server/.exec(message);
+  if (unsupported) {
+    return `the broker does not offer SASL/${unsupported[1]} on this listener. Choose the mechanism the cluster is configured for.`;
+  }
+  const oauth = /OAUTHBEARER authentication failed: the broker answered (\S+)/.exec(message);
+  if (oauth) {
+    return `the broker rejected the OAuth token (${oauth[1]}). Check that the cluster trusts tokens from this token endpoint and client (issuer, audience, scope).`;
+  }
+  return 'the broker rejected the credentials. Check the user name, password and SASL mechanism.';
 }
 
 /** Protocol error types users meet, in words (the broker's codes are in the log). */
@@ -98,6 +112,7 @@ const PROTOCOL_SENTENCES: Record<string, string> = {
     "you are not authorized to perform this operation on the cluster. Ask the cluster's administrator for the cluster ACL it needs, or connect as another user",
   GROUP_AUTHORIZATION_FAILED:
     "you are not authorized to use this consumer group. Ask the cluster's administrator for a READ ACL on the group, or connect as another user",
+  SASL_AUTHENTICATION_FAILED: 'the broker refused the authentication. Check the SASL mechanism and its settings',
   POLICY_VIOLATION: "the cluster's create-topic policy refused the request",
   INVALID_CONFIG: 'a configuration value is invalid',
   NOT_CONTROLLER: 'the cluster controller moved; try again',

@@ -49,6 +49,7 @@ import { compressionType, registerCompressionCodecs } from './codecs';
 import { KafkaConversationTransport } from './conversations';
 import { describeBrokerError } from './errors';
 import { kafkaLogCreator } from './logBridge';
+import { TokenEndpointError } from './oauthToken';
 import { buildSecurityOptions } from './security';
 import { KafkaTailSession } from './tailSession';
 
@@ -108,7 +109,8 @@ export class KafkaClusterClient implements BrokerClient {
   }
 
   private async createKafka(): Promise<Kafka> {
-    const security = await buildSecurityOptions(this.definition, await this.secrets());
+    // A token request gets half the operation's time, so a hanging token endpoint is named as such.
+    const security = await buildSecurityOptions(this.definition, await this.secrets(), Math.min(5_000, this.timeoutMs / 2));
     return new Kafka({
       clientId: this.definition.clientId ?? 'mq-explorer',
       brokers: this.definition.bootstrapServers,
@@ -319,7 +321,8 @@ export class KafkaClusterClient implements BrokerClient {
     } catch (error) {
       const message = describeBrokerError(error, operation, this.definition.bootstrapServers);
       this.logger.error(`${message} (${error instanceof Error ? (error.stack ?? error.message) : String(error)})`);
-      if (!(error instanceof BrokerOperationError)) {
+      // A token endpoint failure is a connection failure too: the next call must ask it again.
+      if (!(error instanceof BrokerOperationError) || error instanceof TokenEndpointError) {
         this.resetConnections();
       }
       throw new BrokerOperationError(message, error);

@@ -1,31 +1,42 @@
 import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
-import type { SASLOptions } from 'kafkajs';
+import type { Mechanism, SASLOptions } from 'kafkajs';
 import type { ClusterDefinition, ClusterSecrets } from '../core/brokerClient';
 import { BrokerOperationError } from '../core/errors';
+import { oauthBearerMechanism } from './oauthBearerSasl';
+import { createTokenProvider } from './oauthToken';
 
 /** The kafkajs `ssl` and `sasl` options for a cluster, with files read and secrets filled in. */
 export interface KafkaSecurityOptions {
   ssl?: ConnectionOptions | boolean;
-  sasl?: SASLOptions;
+  sasl?: SASLOptions | Mechanism;
 }
 
 /**
  * Builds the security part of a kafkajs config. Fails with a sentence naming the missing piece
- * (a file that cannot be read, a password not stored), never with the secret itself.
+ * (a file that cannot be read, a password not stored), never with the secret itself. With
+ * OAUTHBEARER the token is fetched when kafkajs first authenticates, and cached per client.
  */
 export async function buildSecurityOptions(
   definition: ClusterDefinition,
   secrets: ClusterSecrets,
+  /** How long one OAuth token request may take; keep it below the operation's own deadline. */
+  tokenTimeoutMs?: number,
 ): Promise<KafkaSecurityOptions> {
   const options: KafkaSecurityOptions = {};
-  if (definition.sasl) {
+  const sasl = definition.sasl;
+  if (sasl) {
     if (secrets.password === undefined) {
-      throw new BrokerOperationError(
-        `No password is stored for "${definition.sasl.username}" on ${definition.name}. Use "Edit Cluster" to enter it.`,
-      );
+      const whose = sasl.mechanism === 'oauthbearer' ? `client secret is stored for the OAuth client "${sasl.clientId}"` : `password is stored for "${sasl.username}"`;
+      throw new BrokerOperationError(`No ${whose} on ${definition.name}. Use "Edit Cluster" to enter it.`);
     }
-    options.sasl = { mechanism: definition.sasl.mechanism, username: definition.sasl.username, password: secrets.password };
+    if (sasl.mechanism === 'oauthbearer') {
+      const credentials = { tokenEndpoint: sasl.tokenEndpoint, clientId: sasl.clientId, clientSecret: secrets.password, scope: sasl.scope };
+      options.sasl = oauthBearerMechanism(createTokenProvider(credentials, { timeoutMs: tokenTimeoutMs }), sasl.extensions);
+    } else {
+      // Each password mechanism takes the same fields; TypeScript does not distribute the union here.
+      options.sasl = { mechanism: sasl.mechanism, username: sasl.username, password: secrets.password } as SASLOptions;
+    }
   }
   const tls = definition.tls;
   if (tls) {

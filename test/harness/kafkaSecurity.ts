@@ -1,7 +1,7 @@
 /**
  * Extra, secured listeners for harness brokers, beside the PLAINTEXT one the harness itself uses:
- * SASL (SASL_PLAINTEXT with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512), SSL (server certificate
- * only) and MTLS (SSL requiring a client certificate).
+ * SASL (SASL_PLAINTEXT with PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and OAUTHBEARER accepting unsigned
+ * test tokens), SSL (server certificate only) and MTLS (SSL requiring a client certificate).
  */
 import type { TlsMaterial } from './tlsMaterial';
 
@@ -72,10 +72,13 @@ export function securedListenerProperties(
     protocols.push('SASL:SASL_PLAINTEXT');
     const plainUsers = security.saslUsers.map((u) => `user_${u.name}=${quoted(u.password)}`).join(' ');
     Object.assign(extra, {
-      'listener.name.sasl.sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+      'listener.name.sasl.sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER',
       'listener.name.sasl.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
       'listener.name.sasl.scram-sha-256.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
       'listener.name.sasl.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+      // No validator class configured: Kafka's unsecured validator, which accepts unsigned JWTs
+      // ({"alg":"none"}, "sub" as the principal, "exp" in seconds), as test/harness/tokenServer.ts issues.
+      'listener.name.sasl.oauthbearer.sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;',
     });
   }
   if (security.tls && ports.sslPort && ports.mtlsPort) {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ClusterSecrets, SaslMechanism, TlsSettings } from '../../src/core/brokerClient';
+import type { ClusterSecrets, SaslSettings, TlsSettings } from '../../src/core/brokerClient';
 import { silentLogger } from '../../src/core/brokerClient';
 import { KafkaClusterClient } from '../../src/kafka/kafkaClient';
 import { keyPartitioner } from '../../src/kafka/partitioner';
@@ -11,15 +11,18 @@ import { isPerMessageSendError } from '../../src/produce/pipeline';
 import { DEFAULT_KAFKA_VERSION, KafkaCluster } from '../harness/kafkaCluster';
 import { kcatConsume } from '../harness/kcat';
 import { createTlsMaterial, type TlsMaterial } from '../harness/tlsMaterial';
+import { startTokenServer, type TokenServer } from '../harness/tokenServer';
 import { makeTempDir, removeDir } from '../harness/util';
 
 const USER = { name: 'alice', password: 'alice-secret-42' };
+const OAUTH_CLIENT = { id: 'bulk-client', secret: 'bulk-client-secret-7' };
 
 /** SASL (PLAIN and SCRAM users made by the broker's own StorageTool) and SSL/mTLS listeners made with openssl/keytool. */
 describe(`Secured connections to a real broker (Kafka ${DEFAULT_KAFKA_VERSION})`, function () {
   let cluster: KafkaCluster | undefined;
   let tls: TlsMaterial;
   let certDir: string;
+  let tokens: TokenServer | undefined;
   const clients: KafkaClusterClient[] = [];
 
   before(async function () {
@@ -27,19 +30,21 @@ describe(`Secured connections to a real broker (Kafka ${DEFAULT_KAFKA_VERSION})`
     certDir = makeTempDir('tls');
     tls = await createTlsMaterial(certDir);
     cluster = await KafkaCluster.start({ security: { saslUsers: [USER], tls } });
+    tokens = await startTokenServer({ clientId: OAUTH_CLIENT.id, clientSecret: OAUTH_CLIENT.secret });
   });
 
   after(async function () {
     this.timeout(60_000);
     await Promise.all(clients.map((c) => c.dispose()));
     await cluster?.stop();
+    await tokens?.stop();
     removeDir(certDir);
   });
 
   function connect(
     /** 'sasl', 'ssl' or 'mtls' for the cluster's listener of that kind, anything else is used as the servers. */
     listener: string,
-    options: { sasl?: { mechanism: SaslMechanism; username: string }; tls?: TlsSettings; secrets?: ClusterSecrets },
+    options: { sasl?: SaslSettings; tls?: TlsSettings; secrets?: ClusterSecrets },
   ): KafkaClusterClient {
     assert.ok(cluster);
     const servers = ['sasl', 'ssl', 'mtls'].includes(listener) ? cluster.securedBootstrap(listener as 'sasl') : listener;
@@ -123,6 +128,10 @@ describe(`Secured connections to a real broker (Kafka ${DEFAULT_KAFKA_VERSION})`
   const bulkListeners = [
     ['SASL/SCRAM-SHA-512', () => connect('sasl', { sasl: { mechanism: 'scram-sha-512', username: USER.name }, secrets: { password: USER.password } })],
     ['mutual TLS', () => connect('mtls', { tls: { caFile: tls.caFile, certFile: tls.clientCertFile, keyFile: tls.clientKeyFile } })],
+    [
+      'SASL/OAUTHBEARER',
+      () => connect('sasl', { sasl: { mechanism: 'oauthbearer', tokenEndpoint: tokens?.url ?? '', clientId: OAUTH_CLIENT.id }, secrets: { password: OAUTH_CLIENT.secret } }),
+    ],
   ] as const;
   for (const [label, secured] of bulkListeners) {
     it(`produces a large file by the bulk path over ${label}: kcat reads every line back`, async function () {

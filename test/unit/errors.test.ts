@@ -64,4 +64,16 @@ describe('describeBrokerError', () => {
   it('passes an already worded error through unchanged', () => {
     assert.equal(describeBrokerError(new BrokerOperationError('Exactly this.'), 'X', servers), 'Exactly this.');
   });
+
+  it('tells an OAuth token refused by the broker and an unoffered mechanism apart from wrong credentials', () => {
+    const sasl = (message: string) => new KafkaJSNumberOfRetriesExceeded(Object.assign(new Error(message), { name: 'KafkaJSSASLAuthenticationError' }), { retryCount: 0, retryTime: 0 });
+    assert.equal(
+      describeBrokerError(sasl('SASL OAUTHBEARER authentication failed: the broker answered invalid_token'), 'Listing topics', servers),
+      'Listing topics failed: the broker rejected the OAuth token (invalid_token). Check that the cluster trusts tokens from this token endpoint and client (issuer, audience, scope).',
+    );
+    assert.equal(
+      describeBrokerError(sasl('SASL OAUTHBEARER mechanism is not supported by the server'), 'Listing topics', servers),
+      'Listing topics failed: the broker does not offer SASL/OAUTHBEARER on this listener. Choose the mechanism the cluster is configured for.',
+    );
+  });
 });

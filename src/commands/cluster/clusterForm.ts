@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { ClusterSecrets, SaslMechanism, TlsSettings } from '../../core/brokerClient';
+import type { ClusterSecrets, OAuthBearerSettings, SaslMechanism, TlsSettings } from '../../core/brokerClient';
 import { parseBootstrapServers } from '../../connections/bootstrap';
-import type { ClusterInput } from '../../connections/clusterInput';
+import { type ClusterInput, formatSaslExtensions, parseSaslExtensions, tokenEndpointProblem } from '../../connections/clusterInput';
 import { UserCancelled } from '../commandRegistry';
 
 /** What the Add/Edit Cluster flow produces: the definition and the secrets typed in it. */
@@ -16,7 +16,7 @@ export interface ClusterFormOptions {
   initial?: ClusterInput;
   /** Names already taken (the edited cluster's own name excluded). */
   takenNames: Set<string>;
-  /** Editing: an empty password keeps the stored one. */
+  /** Editing: an empty password (or OAuth client secret) keeps the stored one. */
   hasStoredPassword?: boolean;
 }
 
@@ -63,34 +63,82 @@ export async function runClusterForm(options: ClusterFormOptions): Promise<Clust
 }
 
 async function askSasl(options: ClusterFormOptions, secrets: ClusterSecrets): Promise<ClusterInput['sasl']> {
-  const current = options.initial?.sasl?.mechanism;
+  const initial = options.initial?.sasl;
   const choices: { label: string; description: string; mechanism?: SaslMechanism }[] = [
     { label: 'No authentication', description: 'plain connection, or TLS only' },
     { label: 'SASL/PLAIN', description: 'user name and password (use with TLS outside a trusted network)', mechanism: 'plain' },
     { label: 'SASL/SCRAM-SHA-256', description: 'user name and password, salted challenge', mechanism: 'scram-sha-256' },
     { label: 'SASL/SCRAM-SHA-512', description: 'user name and password, salted challenge', mechanism: 'scram-sha-512' },
+    { label: 'SASL/OAUTHBEARER (OAuth client credentials)', description: 'token endpoint, client id and secret (OIDC, e.g. Keycloak)', mechanism: 'oauthbearer' },
   ];
-  const picked = await pick(options.title, { step: 3, label: 'authentication' }, choices, (c) => c.mechanism === current);
-  if (!picked.mechanism) {
-    if (options.initial?.sasl) {
+  const picked = await pick(options.title, { step: 3, label: 'authentication' }, choices, (c) => c.mechanism === initial?.mechanism);
+  const mechanism = picked.mechanism;
+  if (!mechanism) {
+    if (initial) {
       secrets.password = undefined; // switching SASL off forgets the stored password
     }
     return undefined;
   }
+  // A stored password is kept only within its kind: never reused as an OAuth client secret or the reverse.
+  const sameKind = initial !== undefined && (initial.mechanism === 'oauthbearer') === (mechanism === 'oauthbearer');
+  const keep = options.hasStoredPassword === true && sameKind;
+  if (mechanism === 'oauthbearer') {
+    const sasl = await askOAuth(options.title, initial?.mechanism === 'oauthbearer' ? initial : undefined);
+    await askSecret(options.title, 'client secret', keep, secrets);
+    return sasl;
+  }
   const username = await input(options.title, { step: 3, label: 'user name' }, {
-    value: options.initial?.sasl?.username ?? '',
+    value: initial?.mechanism !== 'oauthbearer' ? (initial?.username ?? '') : '',
     validateInput: (text) => (text.trim() ? undefined : 'Enter the user name.'),
   });
-  const keep = options.hasStoredPassword && options.initial?.sasl;
-  const password = await input(options.title, { step: 3, label: 'password' }, {
-    password: true,
-    prompt: keep ? 'Leave empty to keep the stored password. Stored in VS Code secret storage only.' : 'Stored in VS Code secret storage only.',
-    validateInput: (text) => (text || keep ? undefined : 'Enter the password.'),
+  await askSecret(options.title, 'password', keep, secrets);
+  return { mechanism, username: username.trim() };
+}
+
+async function askOAuth(title: string, initial: OAuthBearerSettings | undefined): Promise<OAuthBearerSettings> {
+  const tokenEndpoint = await input(title, { step: 3, label: 'token endpoint' }, {
+    prompt: "The identity provider's OAuth 2.0 token URL (Keycloak: https://host/realms/<realm>/protocol/openid-connect/token)",
+    value: initial?.tokenEndpoint ?? '',
+    validateInput: (text) => tokenEndpointProblem(text),
   });
-  if (password) {
-    secrets.password = password;
+  const clientId = await input(title, { step: 3, label: 'OAuth client id' }, {
+    prompt: 'The client id registered at the identity provider (a service account)',
+    value: initial?.clientId ?? '',
+    validateInput: (text) => (text.trim() ? undefined : 'Enter the OAuth client id.'),
+  });
+  const scope = await input(title, { step: 3, label: 'scope' }, {
+    prompt: 'Space-separated scopes to request (optional; leave empty if the provider needs none)',
+    value: initial?.scope ?? '',
+  });
+  const extensionsText = await input(title, { step: 3, label: 'SASL extensions' }, {
+    prompt: 'Optional name=value pairs the brokers expect beside the token, e.g. logicalCluster=lkc-123, identityPoolId=pool-abc (Confluent Cloud)',
+    value: formatSaslExtensions(initial?.extensions),
+    validateInput: (text) => {
+      const parsed = parseSaslExtensions(text);
+      return 'error' in parsed ? parsed.error : undefined;
+    },
+  });
+  const parsed = parseSaslExtensions(extensionsText);
+  const extensions = 'extensions' in parsed && Object.keys(parsed.extensions).length > 0 ? parsed.extensions : undefined;
+  return {
+    mechanism: 'oauthbearer',
+    tokenEndpoint: tokenEndpoint.trim(),
+    clientId: clientId.trim(),
+    ...(scope.trim() ? { scope: scope.trim() } : {}),
+    ...(extensions ? { extensions } : {}),
+  };
+}
+
+/** The password or client secret, into `secrets.password`; with `keep`, empty keeps the stored one. */
+async function askSecret(title: string, what: 'password' | 'client secret', keep: boolean, secrets: ClusterSecrets): Promise<void> {
+  const value = await input(title, { step: 3, label: what }, {
+    password: true,
+    prompt: keep ? `Leave empty to keep the stored ${what}. Stored in VS Code secret storage only.` : 'Stored in VS Code secret storage only.',
+    validateInput: (text) => (text || keep ? undefined : `Enter the ${what}.`),
+  });
+  if (value) {
+    secrets.password = value;
   }
-  return { mechanism: picked.mechanism, username: username.trim() };
 }
 
 type TlsChoice = 'off' | 'system' | 'ca' | 'mtls' | 'insecure';

@@ -45,7 +45,8 @@ export async function askAfterFailure(message: string): Promise<'save' | 'edit'>
 
 /**
  * A cluster given as a command argument (tests, keybindings, other extensions):
- * `{ name, bootstrapServers, clientId?, sasl?: { mechanism, username, password }, tls?: { caFile?, certFile?, keyFile?, keyPassphrase?, skipVerify? } }`.
+ * `{ name, bootstrapServers, clientId?, sasl?: { mechanism, username, password }, tls?: { caFile?, certFile?, keyFile?, keyPassphrase?, skipVerify? } }`;
+ * with OAUTHBEARER `sasl` is `{ mechanism: 'oauthbearer', tokenEndpoint, clientId, scope?, clientSecret }`.
  * Returns undefined when the argument does not describe a cluster.
  */
 export function clusterFromArg(arg: unknown): { input: ClusterInput; secrets: ClusterSecrets } | undefined {
@@ -55,7 +56,7 @@ export function clusterFromArg(arg: unknown): { input: ClusterInput; secrets: Cl
   }
   const sasl = objectArg(given.sasl);
   const tls = objectArg(given.tls);
-  const { password, ...saslRest } = sasl;
+  const { password, clientSecret, ...saslRest } = sasl;
   const { keyPassphrase, ...tlsRest } = tls;
   const input = {
     name: given.name,
@@ -70,8 +71,9 @@ export function clusterFromArg(arg: unknown): { input: ClusterInput; secrets: Cl
     throw new Error(problem);
   }
   const secrets: ClusterSecrets = {};
-  if (typeof password === 'string') {
-    secrets.password = password;
+  const secret = clientSecret ?? password;
+  if (typeof secret === 'string') {
+    secrets.password = secret;
   }
   if (typeof keyPassphrase === 'string') {
     secrets.keyPassphrase = keyPassphrase;

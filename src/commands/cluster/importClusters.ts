@@ -49,7 +49,10 @@ export async function importClusters(ctx: CommandContext, arg?: unknown): Promis
       typeof known === 'string'
         ? known
         : await vscode.window.showInputBox({
-            title: `Import: password of ${input.sasl.username} on ${input.name}`,
+            title:
+              input.sasl.mechanism === 'oauthbearer'
+                ? `Import: secret of OAuth client ${input.sasl.clientId} on ${input.name}`
+                : `Import: password of ${input.sasl.username} on ${input.name}`,
             prompt: 'Stored in VS Code secret storage only. Cancel to import nothing.',
             password: true,
             ignoreFocusOut: true,

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TopicSummary } from '../../core/brokerClient';
+import { describeSasl, type TopicSummary } from '../../core/brokerClient';
 import type { BrokerInfo, ClusterDescription } from '../../core/clusterModel';
 import type { ClusterEntry } from '../../connections/connectionService';
 import { ClusterScopedNode, type ExplorerContext, type ExplorerNode, loadOrExplain, plural } from './base';
@@ -20,7 +20,7 @@ export class ClusterNode extends ClusterScopedNode {
     const item = new vscode.TreeItem(cluster.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.description = `${cluster.bootstrapServers.join(', ')}${cluster.readOnly ? ' · read-only' : ''}`;
-    const security = [cluster.sasl ? `SASL ${cluster.sasl.mechanism.toUpperCase()} as ${cluster.sasl.username}` : '', cluster.tls ? 'TLS' : '']
+    const security = [cluster.sasl ? describeSasl(cluster.sasl) : '', cluster.tls ? 'TLS' : '']
       .filter(Boolean)
       .join(', ');
     item.tooltip = [cluster.name, ...cluster.bootstrapServers, security, cluster.source === 'settings' ? '(declared in settings)' : '']

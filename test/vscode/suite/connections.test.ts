@@ -6,9 +6,11 @@ import * as vscode from 'vscode';
 import type { ClusterEntry } from '../../../src/connections/connectionService';
 import type { MqExplorerApi } from '../../../src/extension';
 import { KafkaCluster } from '../../harness/kafkaCluster';
+import { startTokenServer, type TokenServer } from '../../harness/tokenServer';
 import { activateApi, nextReportedError, uniqueName } from './helpers';
 
 const USER = { name: 'carol', password: 'Carol-S3cret-Value-7781' };
+const OAUTH_CLIENT = { id: 'mqx-host-client', secret: 'OAuth-Host-S3cret-4410' };
 
 /** Every file below a folder, as text. */
 function readTree(dir: string): { file: string; text: string }[] {
@@ -26,17 +28,20 @@ describe('Secured clusters: SASL, secrets, edit, export and import', function ()
   let api: MqExplorerApi;
   let kafka: KafkaCluster | undefined;
   let sasl: string;
+  let tokens: TokenServer | undefined;
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mqx-connections-'));
 
   before(async function () {
     api = await activateApi();
     kafka = await KafkaCluster.start({ security: { saslUsers: [USER] } });
     sasl = kafka.securedBootstrap('sasl');
+    tokens = await startTokenServer({ clientId: OAUTH_CLIENT.id, clientSecret: OAUTH_CLIENT.secret });
   });
 
   after(async function () {
     this.timeout(60_000);
     await kafka?.stop();
+    await tokens?.stop();
     fs.rmSync(tempDir, { recursive: true, force: true });
   });
 
@@ -71,6 +76,49 @@ describe('Secured clusters: SASL, secrets, edit, export and import', function ()
     const ours = logs.filter((l) => l.text.includes(`Added cluster "${cluster.name}"`));
     assert.ok(ours.length > 0, `the MQ Explorer log was not found under ${path.dirname(api.logFolder.fsPath)}`);
     assert.deepEqual(logs.filter((l) => l.text.includes(USER.password)).map((l) => l.file), [], 'password in a log file');
+  });
+
+  it('adds an OAUTHBEARER cluster that works, keeping the client secret out of settings, globalState, logs and exports', async () => {
+    assert.ok(tokens);
+    const oauth = { mechanism: 'oauthbearer', tokenEndpoint: tokens.url, clientId: OAUTH_CLIENT.id, scope: 'kafka', extensions: { logicalCluster: 'lkc-host1' } };
+    const cluster = await vscode.commands.executeCommand<ClusterEntry>('mqExplorer.addCluster', {
+      name: uniqueName('oauth'),
+      bootstrapServers: sasl,
+      sasl: { ...oauth, clientSecret: OAUTH_CLIENT.secret },
+      requireConnection: true,
+    });
+    assert.ok(cluster, 'the cluster was not added');
+    assert.deepEqual(cluster.sasl, oauth);
+    assert.deepEqual(await treeLoads(cluster), ['Brokers', 'Topics', 'Consumer Groups']);
+
+    const file = path.join(tempDir, 'oauth-export.json');
+    await vscode.commands.executeCommand('mqExplorer.exportClusters', { file });
+    const stores = {
+      settings: JSON.stringify(vscode.workspace.getConfiguration('mqExplorer')),
+      globalState: JSON.stringify(api.globalStateSnapshot()),
+      export: fs.readFileSync(file, 'utf8'),
+      logs: readTree(path.dirname(api.logFolder.fsPath)).map((l) => l.text).join('\n'),
+    };
+    assert.ok(stores.export.includes(tokens.url) && stores.globalState.includes(OAUTH_CLIENT.id));
+    for (const [where, text] of Object.entries(stores)) {
+      assert.equal(text.includes(OAUTH_CLIENT.secret), false, `client secret in ${where}`);
+    }
+  });
+
+  it('refuses a wrong OAuth client secret with the token endpoint sentence and adds nothing', async () => {
+    assert.ok(tokens);
+    const name = uniqueName('oauth-wrong');
+    const reported = nextReportedError(api);
+    await vscode.commands.executeCommand('mqExplorer.addCluster', {
+      name,
+      bootstrapServers: sasl,
+      sasl: { mechanism: 'oauthbearer', tokenEndpoint: tokens.url, clientId: OAUTH_CLIENT.id, clientSecret: 'not-the-client-secret' },
+      requireConnection: true,
+    });
+    const error = await reported;
+    assert.match(error.message, /the token endpoint http:\/\/127\.0\.0\.1:\d+\/token rejected the client id or secret/);
+    assert.doesNotMatch(error.message, /not-the-client-secret/);
+    assert.equal(api.listClusters().some((c) => c.name === name), false);
   });
 
   it('refuses a wrong password with its own sentence and adds nothing', async () => {
