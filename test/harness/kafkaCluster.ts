@@ -6,6 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { ensureKafkaJars, randomClusterId } from './kafkaJars';
 import { loggingConfig, serverProperties, toProperties } from './kafkaConfig';
 import { type HarnessSecurity, type SecuredPorts, assignSecuredPorts, extraPortCount, scramFormatArgs, securedListenerProperties } from './kafkaSecurity';
+import { installExitHook, liveChildren, ownedDataDirs, tailOf } from './kafkaProcesses';
 import { getFreePorts } from './ports';
 
 export { ensureKafkaJars, kafkaCacheDir, repoRoot } from './kafkaJars';
@@ -50,51 +51,6 @@ export interface KafkaClusterOptions {
   /** Deadline for every node to report all live brokers. Default 60 s. */
   readyTimeoutMs?: number;
   log?: (line: string) => void;
-}
-
-// Every broker this process started, so none survives the test run that started it.
-const liveChildren = new Set<ChildProcess>();
-// Temp data dirs of clusters not yet stopped, removed too if the process ends abruptly.
-const ownedDataDirs = new Set<string>();
-let exitHookInstalled = false;
-
-function killAllNow(): void {
-  for (const child of liveChildren) {
-    child.kill('SIGKILL');
-  }
-  for (const dir of ownedDataDirs) {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) {
-    return;
-  }
-  exitHookInstalled = true;
-  // 'exit' handlers must be synchronous; kill() is, and SIGKILL cannot be ignored.
-  process.on('exit', killAllNow);
-  // A signal's default action ends Node without 'exit'. Only act when nobody else handles
-  // the signal (mocha, the CLI): then kill brokers and re-raise to keep the default behaviour.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const handler = (): void => {
-      if (process.listenerCount(signal) > 1) {
-        return;
-      }
-      killAllNow();
-      process.removeListener(signal, handler);
-      process.kill(process.pid, signal);
-    };
-    process.on(signal, handler);
-  }
-}
-
-function tailOf(file: string, lines: number): string {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return `(no ${path.basename(file)})`;
-  }
 }
 
 /** Lists the broker ids one node reports, asking only that node. */
