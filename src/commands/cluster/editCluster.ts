@@ -6,6 +6,11 @@ import { resolveCluster } from '../pickers';
 import { runClusterForm } from './clusterForm';
 import { askAfterFailure, checkConnection, clusterFromArg } from './connectionCheck';
 
+/** What the stored password secret is for: nothing, a SASL password, or an OAuth client secret. */
+function loginKind(sasl: { mechanism: string } | undefined): 'none' | 'password' | 'oauth' {
+  return sasl === undefined ? 'none' : sasl.mechanism === 'oauthbearer' ? 'oauth' : 'password';
+}
+
 /**
  * Edit Cluster: the Add Cluster flow prefilled with the cluster's settings; an empty password
  * keeps the stored one. With `{ clusterId, name, bootstrapServers, ... }` it updates without prompts.
@@ -19,7 +24,12 @@ export async function editCluster(ctx: CommandContext, arg?: unknown): Promise<C
   const given = clusterFromArg(arg);
   if (given) {
     const input = { ...given.input, readOnly: objectArg(arg).readOnly === undefined ? cluster.readOnly : given.input.readOnly };
-    return ctx.connections.updateCluster(cluster.id, input, Object.keys(given.secrets).length > 0 ? given.secrets : undefined);
+    const secrets = { ...given.secrets };
+    // As in the form: a stored password is never reused as an OAuth client secret, or the reverse.
+    if (!('password' in secrets) && loginKind(cluster.sasl) !== loginKind(input.sasl)) {
+      secrets.password = undefined;
+    }
+    return ctx.connections.updateCluster(cluster.id, input, Object.keys(secrets).length > 0 ? secrets : undefined);
   }
   const taken = new Set(ctx.connections.listClusters().filter((c) => c.id !== cluster.id).map((c) => c.name));
   const hasStoredPassword = await ctx.connections.hasSecret(cluster.id, 'password');

@@ -55,6 +55,16 @@ describe('Secured clusters: SASL, secrets, edit, export and import', function ()
     });
   }
 
+  /** Label and description of every node under the cluster (an error node says why it failed). */
+  async function treeLoadLines(cluster: ClusterEntry): Promise<string[]> {
+    const node = (await api.clustersTree.getChildren()).find((n) => n.id === `cluster:${cluster.id}`);
+    assert.ok(node, 'the cluster is not in the tree');
+    return (await api.clustersTree.getChildren(node)).map((n) => {
+      const item = n.toTreeItem();
+      return `${typeof item.label === 'string' ? item.label : (item.label?.label ?? '')}: ${String(item.description ?? '')} ${typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? '')}`;
+    });
+  }
+
   it('adds a SCRAM cluster that works, and keeps the password out of settings, globalState and logs', async () => {
     const cluster = await vscode.commands.executeCommand<ClusterEntry>('mqExplorer.addCluster', {
       name: uniqueName('scram'),
@@ -103,6 +113,16 @@ describe('Secured clusters: SASL, secrets, edit, export and import', function ()
     for (const [where, text] of Object.entries(stores)) {
       assert.equal(text.includes(OAUTH_CLIENT.secret), false, `client secret in ${where}`);
     }
+
+    // Switched to SCRAM by command without a password: the client secret is not reused as one.
+    await vscode.commands.executeCommand('mqExplorer.editCluster', {
+      clusterId: cluster.id,
+      name: cluster.name,
+      bootstrapServers: sasl,
+      sasl: { mechanism: 'scram-sha-512', username: USER.name },
+    });
+    const lines = await treeLoadLines(cluster);
+    assert.ok(lines.some((l) => l.includes(`No password is stored for "${USER.name}"`)), lines.join(' | '));
   });
 
   it('refuses a wrong OAuth client secret with the token endpoint sentence and adds nothing', async () => {
