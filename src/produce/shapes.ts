@@ -4,6 +4,7 @@
  * envelope rule, templates and default key/headers/partition. Problems come back with their place.
  */
 import type { OutgoingMessage } from '../core/brokerClient';
+import { compactJson, memberText } from '../core/jsonSource';
 import { type EnvelopeMode, EnvelopeError, envelopeToMessage, isEnvelope } from './envelope';
 import { JsonSyntaxError, arrayElementRanges, parseJson, positionAt } from './jsonText';
 import { type TemplateContext, expandJson, expandText } from './templates';
@@ -72,6 +73,7 @@ export function messageFromJson(
   if (envelope) {
     const expanded = options.templates ? (expandJson(parsed, options.templates) as Record<string, unknown>) : parsed;
     const { message, value } = envelopeToMessage(expanded);
+    keepSourceJson(message, sourceText, expanded);
     return { message: withDefaults(message, options), parsedValue: value };
   }
   if (options.templates && sourceText.includes('{{')) {
@@ -79,6 +81,24 @@ export function messageFromJson(
     return { message: withDefaults({ value: JSON.stringify(expanded) }, options), parsedValue: expanded };
   }
   return { message: withDefaults({ value: sourceText }, options), parsedValue: parsed };
+}
+
+/**
+ * An envelope's key or value that is JSON (not a string) is sent as its source text, compacted:
+ * re-serializing the parsed value would round numbers beyond 2^53 (64-bit ids) and rewrite `1.0`
+ * or escapes. Not when placeholders were expanded in it (that text is generated anyway).
+ */
+function keepSourceJson(message: OutgoingMessage, sourceText: string, envelope: Record<string, unknown>): void {
+  for (const field of ['key', 'value'] as const) {
+    const parsed = envelope[field];
+    if (parsed === null || parsed === undefined || typeof parsed === 'string') {
+      continue;
+    }
+    const raw = memberText(sourceText, field);
+    if (raw !== undefined && !raw.includes('{{')) {
+      message[field] = compactJson(raw);
+    }
+  }
 }
 
 function issueAt(text: string, offset: number, base: { line: number; column: number }, message: string, kind: SourceIssue['kind']): SourceIssue {

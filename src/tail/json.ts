@@ -1,6 +1,7 @@
 /**
  * Payload kinds and JSON detection, with no Node or DOM dependency (the webview shares the types).
  */
+import { endOfString } from '../core/jsonSource';
 
 /** What a stored payload is: text (maybe JSON) or base64 of bytes that are not UTF-8. */
 export type PayloadEncoding = 'text' | 'base64';
@@ -53,12 +54,9 @@ export function indentJson(text: string): string {
   while (i < n) {
     const ch = text[i];
     if (ch === '"') {
-      let j = i + 1;
-      while (j < n && text[j] !== '"') {
-        j += text[j] === '\\' ? 2 : 1;
-      }
-      parts.push(text.slice(i, j + 1));
-      i = j + 1;
+      const end = endOfString(text, i);
+      parts.push(text.slice(i, end));
+      i = end;
     } else if (WHITESPACE.has(ch)) {
       i++;
     } else if (ch === '{' || ch === '[') {

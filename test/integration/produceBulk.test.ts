@@ -111,12 +111,14 @@ describe(`Producing large files by the bulk path against a real broker (Kafka ${
     const lines = [
       '{"key": "k-1", "value": {"n": 1}, "headers": {"source": "file", "n": 1}, "partition": 2, "timestamp": 1700000000000}',
       '{"plain": true, "text": "é ✓ 😀"}',
+      '{"key": "big", "value": {"id": 12345678901234567890, "ratio": 1.0}}',
       ...Array.from({ length: 20 }, (_, i) => JSON.stringify({ key: `key-${i}`, value: `v-${i}`, headers: { i: String(i) } })),
     ];
     const summary = await bulk(topic, write('envelope.jsonl', lines), 4);
-    assert.deepEqual([summary.sent, summary.failed], [22, 0]);
-    const records = await kcatConsume(cluster.bootstrapServers, topic, { count: 22 });
+    assert.deepEqual([summary.sent, summary.failed], [23, 0]);
+    const records = await kcatConsume(cluster.bootstrapServers, topic, { count: 23 });
     const byKey = new Map(records.map((r) => [r.key, r]));
+    assert.equal(byKey.get('big')?.value, '{"id":12345678901234567890,"ratio":1.0}', 'a 64-bit id is sent as written');
     const first = byKey.get('k-1')!;
     assert.deepEqual([first.value, first.partition, first.headers, first.timestampMs], ['{"n":1}', 2, { source: 'file', n: '1' }, 1700000000000]);
     assert.deepEqual(records.filter((r) => r.key === null).map((r) => [r.value, r.partition]), [['{"plain": true, "text": "é ✓ 😀"}', 0]]);

@@ -54,6 +54,16 @@ describe('produce: shapes', () => {
     assert.deepEqual(readDirectives(['// @topic orders @cluster "My Local"', '{"a":1}', '// @topic ignored']), { topic: 'orders', cluster: 'My Local' });
   });
 
+  it('sends an envelope\'s JSON value as written (compacted): 64-bit ids, 1.0 and escapes exact, unless placeholders generate it', () => {
+    const text = '{"key": 90071992547409931, "value": {"id": 12345678901234567890, "f": 1.0, "e": "\\u00e9"}}\n{"value": {"n": "{{seq}}", "id": 12345678901234567890}}';
+    const out = messages(parseText(text, 'jsonl', { envelope: 'auto', templates: new TemplateContext() })).map((m) => [m.message.key, m.message.value]);
+    assert.deepEqual(out, [
+      ['90071992547409931', '{"id":12345678901234567890,"f":1.0,"e":"\\u00e9"}'],
+      // With placeholders the value is generated from the parsed JSON: big integers in it are rounded (README, Limits).
+      [undefined, '{"n":2,"id":12345678901234567000}'],
+    ]);
+  });
+
   it('reads "value": null in an envelope as a tombstone (null value, key kept), in JSON arrays and JSONL', () => {
     const jsonl = messages(parseText('{"key":"k1","value":null}\n{"key":"k2","value":"null"}\n', 'jsonl', auto));
     assert.deepEqual(jsonl.map((m) => [m.message.key, m.message.value]), [['k1', null], ['k2', 'null']]);
