@@ -54,6 +54,8 @@ export interface TailDetails {
   key: string;
   value: string;
   headers: string;
+  /** The message as a JSONL envelope line to produce again; undefined for binary keys or values. */
+  envelope?: string;
 }
 
 export type HostToWebview =

@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
 import type { TailMessage } from '../../src/core/brokerClient';
 import { RecordStore } from '../../src/tail/recordStore';
-import { editorContentOf } from '../../src/webview/tailDetails';
+import { parseText } from '../../src/produce/shapes';
+import type { SourceIssue, SourceMessage } from '../../src/produce/types';
+import { compactJson } from '../../src/core/jsonSource';
+import { editorContentOf, envelopeOf } from '../../src/webview/tailDetails';
 import { jumpIn } from '../../src/webview/tailJump';
 
 function message(partition: number, offset: number, value: string, topic = 'orders'): TailMessage {
@@ -46,5 +49,46 @@ describe('tail open in editor: content and language', () => {
     assert.deepEqual(editorContentOf({ value: '{broken', valueEncoding: 'text' }), { content: '{broken', language: 'plaintext' });
     assert.deepEqual(editorContentOf({ value: '3q2+7w==', valueEncoding: 'base64' }), { content: 'base64: 3q2+7w==\nhex:    de ad be ef', language: 'plaintext' });
     assert.deepEqual(editorContentOf({ value: null, valueEncoding: 'text' }), { content: '(null)', language: 'plaintext' });
+  });
+});
+
+const messages = (items: (SourceMessage | SourceIssue)[]): SourceMessage[] => items.filter((i): i is SourceMessage => 'message' in i && !('kind' in i));
+
+describe('tail details: copy as envelope (to produce the message again)', () => {
+  const base = { keyEncoding: 'text' as const, valueEncoding: 'text' as const, headers: {} };
+
+  it('compacts JSON without parsing it: the same as JSON.stringify of the parsed value, big numbers exact', () => {
+    for (const text of ['{ "a" : [ 1, 2 , {"b":null} ], "c" : "x , y : { z }" }', '[\n  1,\n  "two"\n]', '{"q":"say \\"hi\\",  \\\\", "e":"\\u00e9"}', '{}']) {
+      assert.equal(compactJson(text), JSON.stringify(JSON.parse(text)).replace('é', '\\u00e9'), text);
+    }
+    assert.equal(compactJson('{ "id" : 12345678901234567890 }'), '{"id":12345678901234567890}');
+  });
+
+  it('writes key, value and headers as one JSONL line that the produce parser reads back as the same message', () => {
+    const cases = [
+      { ...base, key: 'order-1', value: '{\n  "id": 12345678901234567890,\n  "status": "paid"\n}', headers: { source: 'tail', 'correlation-id': 'c-1' } },
+      { ...base, key: null, value: 'plain text, "quoted"' },
+      { ...base, key: 'gone', value: null },
+      { ...base, key: 'k', value: '42' },
+    ];
+    const lines = cases.map((m) => envelopeOf(m)!);
+    assert.deepEqual(lines, [
+      '{"key":"order-1","value":{"id":12345678901234567890,"status":"paid"},"headers":{"source":"tail","correlation-id":"c-1"}}',
+      '{"value":"plain text, \\"quoted\\""}',
+      '{"key":"gone","value":null}',
+      '{"key":"k","value":"42"}',
+    ]);
+    const parsed = messages(parseText(lines.join('\n'), 'jsonl', { envelope: 'auto' })).map((m) => m.message);
+    assert.deepEqual(parsed.map((m) => [m.key, m.value, m.headers]), [
+      ['order-1', '{"id":12345678901234567890,"status":"paid"}', { source: 'tail', 'correlation-id': 'c-1' }],
+      [undefined, 'plain text, "quoted"', undefined],
+      ['gone', null, undefined],
+      ['k', '42', undefined],
+    ]);
+  });
+
+  it('offers no envelope for a binary key or value', () => {
+    assert.equal(envelopeOf({ ...base, key: 'k', value: '3q2+7w==', valueEncoding: 'base64' }), undefined);
+    assert.equal(envelopeOf({ ...base, key: 'AAE=', keyEncoding: 'base64', value: 'v' }), undefined);
   });
 });

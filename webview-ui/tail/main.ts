@@ -181,11 +181,18 @@ function showDetails(d: TailDetails | undefined): void {
   const open = button('Open in editor', () => vscode.postMessage({ type: 'openInEditor', seq: d.seq }), 'Open the value in a new editor (pretty-printed JSON, else text)');
   const copyKey = button('Copy key', () => copy(d.key));
   const copyValue = button('Copy value', () => copy(d.value));
+  const envelope = d.envelope;
+  const copyEnvelope = button('Copy as envelope', () => envelope !== undefined && copy(envelope));
+  copyEnvelope.disabled = envelope === undefined;
+  copyEnvelope.title =
+    envelope === undefined
+      ? 'A binary key or value cannot be written as an envelope'
+      : 'Copy {"key", "value", "headers"} as one JSONL line: paste it into a .jsonl file to produce it again';
   const close = button('Close', () => showDetails(undefined));
   const trace = button('Trace conversation', () => vscode.postMessage({ type: 'trace', seq: d.seq }));
   trace.title = 'Find every message with the same correlation id across topics, as a timeline';
   const actions = el('span', 'details-actions');
-  actions.append(open, copyKey, copyValue, trace, close);
+  actions.append(open, copyKey, copyValue, copyEnvelope, trace, close);
   const bar = el('div', 'details-bar');
   bar.append(text('span', d.title, 'details-title'), actions);
   detailsPane.append(bar, text('h4', 'Key'), text('pre', d.key, 'key-pretty'), text('h4', 'Value'), text('pre', d.value, 'value-pretty'), text('h4', 'Headers'), text('pre', d.headers));
