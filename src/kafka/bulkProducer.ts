@@ -18,7 +18,7 @@ import { withTimeout } from '../core/timeout';
 import type { BulkBatch, BulkOutcome, BulkSender } from '../produce/bulkPipeline';
 import { compressionType } from './codecs';
 import { describeBrokerError } from './errors';
-import { type KjsCluster, type KjsError, type KjsRequest, type Retrier, createCluster, createErrorFromCode, createRetry } from './kafkajsInternals';
+import { type KjsCluster, type KjsError, type Retrier, createCluster, createErrorFromCode, createRetry, sendRaw } from './kafkajsInternals';
 import { BATCH_HEADER_SIZE, withCompressedRecords } from './recordBatch';
 
 interface KjsProduceResponse {
@@ -236,25 +236,11 @@ export class KafkaBulkProducer implements BulkSender {
         const decoder = PRODUCE_RESPONSES[version];
         const mine = batches.filter((b) => partitions.includes(b.partition));
         const body = encodeProduceRequest(topic, this.acks, mine);
-        const request: KjsRequest = {
-          apiKey: PRODUCE_API_KEY,
-          apiVersion: version,
-          apiName: 'Produce',
-          expectResponse: () => this.acks !== 0,
-          encode: () => Promise.resolve({ buf: body, buffer: body }),
-        };
-        let response: KjsProduceResponse | undefined;
-        try {
-          response = (await broker.connectionPool.send({
-            request,
-            response: { decode: (raw) => decoder.decode(raw), parse: (data) => Promise.resolve(data) },
-          })) as KjsProduceResponse | undefined;
-        } catch (error) {
-          if ((error as Error).name === 'KafkaJSConnectionClosedError') {
-            await broker.disconnect(); // as kafkajs' Broker does before rethrowing
-          }
-          throw error;
-        }
+        const response = await sendRaw(
+          broker,
+          { apiKey: PRODUCE_API_KEY, apiVersion: version, apiName: 'Produce', body, expectResponse: this.acks !== 0 },
+          (raw) => decoder.decode(raw),
+        );
         for (const b of mine) {
           answers.set(b.partition, undefined);
         }

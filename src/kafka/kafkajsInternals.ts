@@ -70,21 +70,38 @@ export function createCluster(kafka: Kafka, options: { allowAutoTopicCreation: b
   return (create as (options: object) => KjsCluster)(options);
 }
 
-/** Sends one request whose body is already encoded, and decodes its response body with `decode`. */
-export async function sendRaw<T>(
-  broker: KjsBroker,
-  request: { apiKey: number; apiVersion: number; apiName: string; body: Buffer },
-  decode: (raw: Buffer) => T,
-): Promise<T> {
+interface RawRequest {
+  apiKey: number;
+  apiVersion: number;
+  apiName: string;
+  body: Buffer;
+  expectResponse?: boolean;
+}
+
+/**
+ * Sends one request whose body is already encoded, and decodes its response body with `decode`
+ * (undefined when `expectResponse` is false, e.g. Produce with acks=0). A closed connection
+ * disconnects the broker before the error is rethrown, as kafkajs' own Broker does.
+ */
+export function sendRaw<T>(broker: KjsBroker, request: RawRequest & { expectResponse?: true }, decode: (raw: Buffer) => T | Promise<T>): Promise<T>;
+export function sendRaw<T>(broker: KjsBroker, request: RawRequest, decode: (raw: Buffer) => T | Promise<T>): Promise<T | undefined>;
+export async function sendRaw<T>(broker: KjsBroker, request: RawRequest, decode: (raw: Buffer) => T | Promise<T>): Promise<T | undefined> {
   const kjsRequest: KjsRequest = {
     apiKey: request.apiKey,
     apiVersion: request.apiVersion,
     apiName: request.apiName,
-    expectResponse: () => true,
+    expectResponse: () => request.expectResponse !== false,
     encode: () => Promise.resolve({ buf: request.body, buffer: request.body }),
   };
-  return (await broker.connectionPool.send({
-    request: kjsRequest,
-    response: { decode: (raw) => Promise.resolve(decode(raw)), parse: (data) => Promise.resolve(data) },
-  })) as T;
+  try {
+    return (await broker.connectionPool.send({
+      request: kjsRequest,
+      response: { decode: async (raw) => decode(raw), parse: (data) => Promise.resolve(data) },
+    })) as T | undefined;
+  } catch (error) {
+    if ((error as Error).name === 'KafkaJSConnectionClosedError') {
+      await broker.disconnect();
+    }
+    throw error;
+  }
 }
