@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Capabilities } from '../core/brokerCapabilities';
 import type { OutgoingMessage, ProduceOptions } from '../core/brokerClient';
 import type { ClusterEntry } from '../connections/connectionService';
 import { COMPRESSION_NAMES, type CompressionName } from '../kafka/codecs';
@@ -59,6 +60,8 @@ export async function prepareProduce(
     throw new Error(`The cluster "${clusterRef}" named for this file is not configured. Add it or change the file's target.`);
   }
   const cluster = await resolveCluster(ctx, byName ? { clusterId: byName.id } : arg);
+  // A read-only cluster refuses before the topic is asked for (runProduce checks again).
+  ctx.connections.capabilityFor(cluster.id, Capabilities.produce, 'produce');
   const topic =
     stringField(given, 'topic') ??
     declared?.topic ??

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { type BrokerClient, type ClusterDefinition, type ClusterSecrets, describeSasl, type Logger } from '../core/brokerClient';
+import { requireCapability } from '../core/brokerCapabilities';
+import type { Capability } from '../core/capabilities';
 import type { ClusterDescription } from '../core/clusterModel';
 import { DisposableStore } from '../core/lifecycle';
 import { parseBootstrapServers } from './bootstrap';
 import { type ClusterExport, type ClusterInput, normalizeSasl } from './clusterInput';
-import { readOnlyClient } from './readOnlyClient';
+import { readOnlyClient, writeRefusal } from './readOnlyClient';
 
 /** Builds the client for one cluster; secrets are read only when it connects. */
 export type BrokerClientFactory = (
@@ -201,6 +203,21 @@ export class ConnectionService extends DisposableStore {
     const client = cluster.readOnly ? readOnlyClient(created, cluster) : created;
     this.clients.set(id, client);
     return client;
+  }
+
+  /**
+   * A capability of a cluster's client, for a call to `member`: refused up front (before the user
+   * is asked anything) when the cluster is read-only and the declaration marks that call a write,
+   * and an actionable error when the cluster's kind does not have it. The capability returned is
+   * the guarded one, so a later call to another write is refused too.
+   */
+  capabilityFor<T extends object>(id: string, capability: Capability<T>, member: NoInfer<keyof T>, args: readonly unknown[] = []): T {
+    const client = this.getClient(id);
+    const refusal = writeRefusal(client.definition, capability, member, args);
+    if (refusal) {
+      throw refusal;
+    }
+    return requireCapability(client, capability);
   }
 
   /** Closes every client; awaited on deactivate so no connection outlives the window. */

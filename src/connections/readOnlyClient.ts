@@ -1,36 +1,59 @@
 import type { BrokerClient, ClusterDefinition } from '../core/brokerClient';
+import { type Capability, guardWrites, writeOf } from '../core/capabilities';
 import { BrokerOperationError } from '../core/errors';
 
-/** The client methods that change a cluster, with the words used when refusing them. */
-const WRITES: Record<string, string> = {
-  createTopic: 'creating topics',
-  produce: 'producing messages',
-  deleteTopics: 'deleting topics',
-  addPartitions: 'adding partitions',
-  setTopicConfig: 'changing topic configs',
-  purgeTopic: 'purging records',
-  deleteConsumerGroup: 'deleting consumer groups',
-  applyOffsetReset: 'resetting offsets',
-};
+/** The refusal a read-only cluster gives for a write, in words the user can act on. */
+export function readOnlyRefusal(definition: ClusterDefinition, words: string): BrokerOperationError {
+  return new BrokerOperationError(
+    `"${definition.name}" is read-only: ${words} is not allowed. Use "Toggle Read-Only" on the cluster if you really mean to change it.`,
+  );
+}
 
 /**
- * Wraps the client of a read-only cluster so every write is refused, whichever command, view or
- * other extension asks: the guard sits where all of them pass, not in each menu.
+ * The refusal a call would get on this cluster, checked before asking the user anything; undefined
+ * when it is allowed. Derived from the capability's own write declaration.
+ */
+export function writeRefusal<T extends object>(
+  definition: ClusterDefinition,
+  capability: Capability<T>,
+  member: NoInfer<keyof T>,
+  args: readonly unknown[] = [],
+): BrokerOperationError | undefined {
+  const words = definition.readOnly ? writeOf(capability, member, args) : undefined;
+  return words === undefined ? undefined : readOnlyRefusal(definition, words);
+}
+
+/**
+ * The client of a read-only cluster: reads pass through, and every capability is handed out
+ * guarded, so each member its declaration marks as a write is refused, whichever command, view
+ * or other extension asks. The wrapped client is not reachable through it (no proxy, no cast).
  */
 export function readOnlyClient(inner: BrokerClient, definition: ClusterDefinition): BrokerClient {
-  return new Proxy(inner, {
-    get(target, property, receiver) {
-      const action = typeof property === 'string' ? WRITES[property] : undefined;
-      if (action) {
-        return () =>
-          Promise.reject(
-            new BrokerOperationError(
-              `"${definition.name}" is read-only: ${action} is not allowed. Use "Toggle Read-Only" on the cluster if you really mean to change it.`,
-            ),
-          );
+  const refuse = (words: string): Error => readOnlyRefusal(definition, words);
+  const guarded = new Map<string, object>();
+  return {
+    definition,
+    listTopics: () => inner.listTopics(),
+    describeCluster: () => inner.describeCluster(),
+    describeTopic: (name) => inner.describeTopic(name),
+    describeTopicConfigs: (name) => inner.describeTopicConfigs(name),
+    listConsumerGroups: () => inner.listConsumerGroups(),
+    describeConsumerGroup: (groupId) => inner.describeConsumerGroup(groupId),
+    capability<T extends object>(capability: Capability<T>): T | undefined {
+      const cached = guarded.get(capability.id) as T | undefined;
+      if (cached) {
+        return cached;
       }
-      const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      const implementation = inner.capability(capability);
+      if (!implementation) {
+        return undefined;
+      }
+      const wrapped = guardWrites(capability, implementation, refuse);
+      guarded.set(capability.id, wrapped);
+      return wrapped;
     },
-  });
+    capabilityIds: () => inner.capabilityIds(),
+    dispose: () => inner.dispose(),
+  };
 }
+

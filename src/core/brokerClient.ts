@@ -3,13 +3,12 @@
  * Nothing here imports `vscode`: UI code depends on this, never the reverse.
  */
 
+import type { Capability } from './capabilities';
 import type {
   ClusterDescription,
   ConfigEntry,
   ConsumerGroupDescription,
   ConsumerGroupSummary,
-  OffsetResetPlan,
-  OffsetResetTarget,
   TopicDescription,
 } from './clusterModel';
 
@@ -229,6 +228,12 @@ export interface TailSession {
   stop(): Promise<void>;
 }
 
+/**
+ * The neutral client every broker kind implements: what it is, how to describe it, and which
+ * capabilities it has. Everything that writes is reached through a capability whose declaration
+ * says so (see capabilities.ts and brokerCapabilities.ts), never as a method of this interface,
+ * so the read-only guard cannot miss one.
+ */
 export interface BrokerClient {
   readonly definition: ClusterDefinition;
   listTopics(): Promise<TopicSummary[]>;
@@ -237,18 +242,10 @@ export interface BrokerClient {
   describeTopicConfigs(name: string): Promise<ConfigEntry[]>;
   listConsumerGroups(): Promise<ConsumerGroupSummary[]>;
   describeConsumerGroup(groupId: string): Promise<ConsumerGroupDescription>;
-  deleteTopics(names: string[]): Promise<void>;
-  addPartitions(topic: string, count: number): Promise<void>;
-  /** Sets one topic config, or resets it to the inherited value when `value` is undefined. */
-  setTopicConfig(topic: string, name: string, value: string | undefined): Promise<void>;
-  /** Deletes records before the given offsets, or everything when no partitions are given. */
-  purgeTopic(topic: string, partitions?: { partition: number; offset: string }[]): Promise<void>;
-  deleteConsumerGroup(groupId: string): Promise<void>;
-  planOffsetReset(groupId: string, topic: string, target: OffsetResetTarget, partitions?: number[]): Promise<OffsetResetPlan>;
-  applyOffsetReset(plan: OffsetResetPlan): Promise<void>;
-  createTopic(request: CreateTopicRequest): Promise<void>;
-  produce(topic: string, messages: OutgoingMessage[], options?: ProduceOptions): Promise<ProduceResult[]>;
-  startTail(options: TailOptions, listener: TailListener): Promise<TailSession>;
+  /** The client's implementation of a capability, or undefined when its kind has none. */
+  capability<T extends object>(capability: Capability<T>): T | undefined;
+  /** The ids of the capabilities it has (for context keys, logs and tests). */
+  capabilityIds(): string[];
   /** Closes every connection the client opened. Safe to call twice. */
   dispose(): Promise<void>;
 }

@@ -1,11 +1,9 @@
 /**
  * Byte-level messaging for conversations (request/reply, responders, traces). Kept apart from
  * BrokerClient's text-oriented produce and tail because correlation ids may be binary (Spring
- * Kafka sends a 16-byte UUID). Nothing here imports `vscode`. A capability beside BrokerClient
- * (not a member of it) because the webview bundle type-checks BrokerClient without Node's Buffer.
+ * Kafka sends a 16-byte UUID). Nothing here imports `vscode`. Offered as the `conversations`
+ * capability (brokerCapabilities.ts), whose declaration marks `send` as the write.
  */
-
-import type { BrokerClient } from './brokerClient';
 
 /** One message as read from a topic, with raw bytes everywhere. */
 export interface RawRecord {
@@ -68,18 +66,4 @@ export interface ConversationTransport {
     toTime: number,
     limits: { maxRecords: number; timeoutMs: number },
   ): Promise<WindowRead>;
-}
-
-/** A client that offers conversations (the Kafka client does); one transport per client, closed with it. */
-export interface ConversationCapable {
-  conversations(): ConversationTransport;
-}
-
-/** The client's conversation transport, or an error a user can act on when its broker kind has none. */
-export function conversationsOf(client: BrokerClient): ConversationTransport {
-  const capable = client as Partial<ConversationCapable>;
-  if (typeof capable.conversations !== 'function') {
-    throw new Error(`Conversations are not available for ${client.definition.kind} clusters.`);
-  }
-  return capable.conversations.call(client);
 }

@@ -15,7 +15,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger, ProduceOptions } from '../core/brokerClient';
 import { BrokerOperationError } from '../core/errors';
 import { withTimeout } from '../core/timeout';
-import type { BulkBatch, BulkOutcome, BulkSender } from '../produce/bulkPipeline';
+import type { BulkBatch, BulkOutcome, BulkSender } from '../core/brokerCapabilities';
 import { compressionType } from './codecs';
 import { describeBrokerError } from './errors';
 import { type KjsCluster, type KjsError, type Retrier, createCluster, createErrorFromCode, createRetry, sendRaw } from './kafkajsInternals';

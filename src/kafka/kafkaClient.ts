@@ -22,6 +22,8 @@ import type {
   OffsetResetTarget,
   TopicDescription,
 } from '../core/clusterModel';
+import { Capabilities } from '../core/brokerCapabilities';
+import { type Capability, CapabilitySet } from '../core/capabilities';
 import { BrokerOperationError } from '../core/errors';
 import { withTimeout } from '../core/timeout';
 import {
@@ -83,6 +85,18 @@ export class KafkaClusterClient implements BrokerClient {
   private readonly bulkProducers = new Set<KafkaBulkProducer>();
   private conversationTransport: KafkaConversationTransport | undefined;
   private disposed = false;
+  /** What this client offers through BrokerClient.capability; the methods themselves stay public for tests and benches. */
+  private readonly capabilities = new CapabilitySet()
+    .add(Capabilities.topicAdmin, this)
+    .add(Capabilities.groupAdmin, this)
+    .add(Capabilities.produce, this)
+    .add(Capabilities.bulkProduce, { openBulkSender: (topic, options) => Promise.resolve(this.bulkProducer(topic, options)) })
+    .add(Capabilities.tail, this)
+    .add(Capabilities.conversations, { 
+      send: (topic, messages) => this.conversations().send(topic, messages),
+      listen: (topics, onRecord, options) => this.conversations().listen(topics, onRecord, options),
+      readWindow: (topics, fromTime, toTime, limits) => this.conversations().readWindow(topics, fromTime, toTime, limits),
+    });
 
   constructor(
     readonly definition: ClusterDefinition,
@@ -276,7 +290,7 @@ export class KafkaClusterClient implements BrokerClient {
     return session;
   }
 
-  /** Byte-level send/listen/read for request-reply, responders and traces (see ConversationCapable). */
+  /** Byte-level send/listen/read for request-reply, responders and traces (the conversations capability). */
   conversations(): KafkaConversationTransport {
     this.conversationTransport ??= new KafkaConversationTransport(
       {
@@ -288,6 +302,14 @@ export class KafkaClusterClient implements BrokerClient {
       this.logger,
     );
     return this.conversationTransport;
+  }
+
+  capability<T extends object>(capability: Capability<T>): T | undefined {
+    return this.capabilities.get(capability);
+  }
+
+  capabilityIds(): string[] {
+    return this.capabilities.ids();
   }
 
   async dispose(): Promise<void> {

@@ -14,7 +14,8 @@
  *
  * Pure apart from reading the file: the sender of encoded batches is injected.
  */
-import type { ProduceOptions, ProduceResult } from '../core/brokerClient';
+import type { BulkOutcome, BulkSender } from '../core/brokerCapabilities';
+import type { ProduceResult } from '../core/brokerClient';
 import { type EncodedHeader, RecordBatchBuilder, rebuildBatch, recordSpans } from '../kafka/recordBatch';
 import { ProduceAccounting, type ProduceSummary } from './accounting';
 import { JsonlChunkScanner, LINE_END_OF_CHUNK, LINE_FAST, openJsonl } from './bulkSource';
@@ -22,29 +23,7 @@ import { DEFAULT_MAX_BATCH_BYTES, type PipelineOptions, missingPartition } from 
 import type { ShapeOptions } from './shapes';
 import type { SourceMessage } from './types';
 
-/** One partition's encoded record batch (uncompressed; the sender compresses when asked to). */
-export interface BulkBatch {
-  partition: number;
-  batch: Buffer;
-  count: number;
-}
-
-/** What became of one partition's batch: its base offset (none with acks=0), or why it failed. */
-export interface BulkOutcome {
-  partition: number;
-  offset?: string;
-  error?: Error;
-}
-
-/** Sends record batches of one topic (one request per partition leader) and answers for each partition; never rejects. */
-export interface BulkSender {
-  send(batches: BulkBatch[]): Promise<BulkOutcome[]>;
-}
-
-/** A client that offers the bulk path (the Kafka client does): one sender per run, closed after it. */
-export interface BulkProduceCapable {
-  bulkProducer(topic: string, options: ProduceOptions): BulkSender & { close(): Promise<void> };
-}
+export type { BulkBatch, BulkOutcome, BulkSender } from '../core/brokerCapabilities';
 
 export interface BulkPipelineOptions extends Omit<PipelineOptions, 'reject'> {
   /** How lines become messages (envelope mode, templates, defaults), as for the ordinary path. */

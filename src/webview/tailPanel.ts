@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Capabilities, requireCapability } from '../core/brokerCapabilities';
 import type { BrokerClient, TailIdentity, TailLag, TailMessage, TailOptions, TailSession, TailState } from '../core/brokerClient';
 import { DisposableStore } from '../core/lifecycle';
 import type { ClusterEntry } from '../connections/connectionService';
@@ -101,7 +102,7 @@ export class TailPanel extends DisposableStore {
   /** Starts the consumer; on failure the panel shows why, and the error is rethrown to the command. */
   async start(client: BrokerClient): Promise<void> {
     try {
-      this.session = await client.startTail(this.options, {
+      this.session = await requireCapability(client, Capabilities.tail).startTail(this.options, {
         onMessages: (batch) => this.accept(batch),
         onState: (state, detail) => this.setState(state, detail),
         onLag: (lag) => {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Capabilities } from '../../core/brokerCapabilities';
 import { TopicNode } from '../../explorer/nodes';
 import { UserCancelled } from '../commandRegistry';
 import { type CommandContext, numberField, objectArg } from '../context';
@@ -7,6 +8,7 @@ import { resolveCluster, resolveTopic } from '../pickers';
 /** Add Partitions: only increases; warns that keys then map to other partitions. `{ clusterId, topic, count }`. */
 export async function addPartitions(ctx: CommandContext, arg?: unknown): Promise<number> {
   const cluster = await resolveCluster(ctx, arg);
+  const admin = ctx.connections.capabilityFor(cluster.id, Capabilities.topicAdmin, 'addPartitions');
   const topic = await resolveTopic(ctx, cluster, arg, 'Add partitions to which topic?');
   const current = arg instanceof TopicNode ? arg.topic.partitionCount : undefined;
   let count = numberField(objectArg(arg), 'count');
@@ -22,7 +24,7 @@ export async function addPartitions(ctx: CommandContext, arg?: unknown): Promise
     }
     count = Number(text);
   }
-  await ctx.connections.getClient(cluster.id).addPartitions(topic, count);
+  await admin.addPartitions(topic, count);
   ctx.log.info(`"${topic}" on ${cluster.name} now has ${count} partitions`);
   ctx.tree.refreshById(`topic:${cluster.id}:${topic}`);
   void vscode.window.showInformationMessage(`"${topic}" now has ${count} partitions. Keyed messages may map to new partitions from now on.`);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Capabilities } from '../../core/brokerCapabilities';
 import { TopicNode } from '../../explorer/nodes';
 import { type CommandContext, objectArg } from '../context';
 import { resolveCluster, resolveTopic } from '../pickers';
@@ -10,6 +11,7 @@ import { typedConfirmation } from './confirm';
  */
 export async function deleteTopics(ctx: CommandContext, arg?: unknown, selection?: unknown): Promise<string[]> {
   const cluster = await resolveCluster(ctx, arg);
+  const admin = ctx.connections.capabilityFor(cluster.id, Capabilities.topicAdmin, 'deleteTopics');
   const selected = Array.isArray(selection) ? selection.filter((n): n is TopicNode => n instanceof TopicNode && n.cluster.id === cluster.id) : [];
   const given = objectArg(arg).topics;
   const names = Array.isArray(given)
@@ -20,7 +22,7 @@ export async function deleteTopics(ctx: CommandContext, arg?: unknown, selection
   const expected = names.length === 1 ? names[0] : String(names.length);
   await typedConfirmation(arg, expected, `Delete ${names.length === 1 ? `topic "${names[0]}"` : `${names.length} topics`} from ${cluster.name}?`);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting ${names.join(', ')}…` }, () =>
-    ctx.connections.getClient(cluster.id).deleteTopics(names),
+    admin.deleteTopics(names),
   );
   ctx.log.info(`Deleted ${names.join(', ')} on ${cluster.name}`);
   ctx.tree.refreshById(`topics:${cluster.id}`);

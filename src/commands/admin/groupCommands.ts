@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Capabilities } from '../../core/brokerCapabilities';
 import type { OffsetResetPlan, OffsetResetTarget } from '../../core/clusterModel';
 import type { ClusterEntry } from '../../connections/connectionService';
 import { GroupNode } from '../../explorer/nodes';
@@ -9,6 +10,7 @@ import { resolveCluster } from '../pickers';
 /** Delete Consumer Group: only an empty group (the client names the active members otherwise). */
 export async function deleteGroup(ctx: CommandContext, arg?: unknown): Promise<string> {
   const cluster = await resolveCluster(ctx, arg);
+  const groups = ctx.connections.capabilityFor(cluster.id, Capabilities.groupAdmin, 'deleteConsumerGroup');
   const groupId = await resolveGroup(ctx, cluster, arg);
   const confirmed =
     objectArg(arg).confirm === groupId ||
@@ -17,7 +19,7 @@ export async function deleteGroup(ctx: CommandContext, arg?: unknown): Promise<s
   if (!confirmed) {
     throw new UserCancelled();
   }
-  await ctx.connections.getClient(cluster.id).deleteConsumerGroup(groupId);
+  await groups.deleteConsumerGroup(groupId);
   ctx.tree.refreshById(`groups:${cluster.id}`);
   void vscode.window.showInformationMessage(`Deleted the consumer group "${groupId}".`);
   return groupId;
@@ -31,13 +33,13 @@ export async function deleteGroup(ctx: CommandContext, arg?: unknown): Promise<s
  */
 export async function resetOffsets(ctx: CommandContext, arg?: unknown): Promise<OffsetResetPlan> {
   const cluster = await resolveCluster(ctx, arg);
+  const groups = ctx.connections.capabilityFor(cluster.id, Capabilities.groupAdmin, 'applyOffsetReset');
   const groupId = await resolveGroup(ctx, cluster, arg);
-  const client = ctx.connections.getClient(cluster.id);
   const given = objectArg(arg);
   const topic = stringField(given, 'topic') ?? (await pickTopic(ctx, cluster, groupId));
   const target = parseTarget(given.target) ?? (await askTarget());
   const partitions = Array.isArray(given.partitions) ? given.partitions.filter((p): p is number => typeof p === 'number') : undefined;
-  const plan = await client.planOffsetReset(groupId, topic, target, partitions);
+  const plan = await groups.planOffsetReset(groupId, topic, target, partitions);
   if (given.apply !== true) {
     const rows = plan.rows.map((r) => ({
       label: `partition ${r.partition}: ${r.current === '-1' ? 'none' : r.current} → ${r.next}`,
@@ -52,7 +54,7 @@ export async function resetOffsets(ctx: CommandContext, arg?: unknown): Promise<
       throw new UserCancelled();
     }
   }
-  await client.applyOffsetReset(plan);
+  await groups.applyOffsetReset(plan);
   ctx.log.info(`Reset offsets of ${groupId} on ${topic}: ${plan.rows.map((r) => `p${r.partition} ${r.current}->${r.next}`).join(', ')}`);
   ctx.tree.refreshById(`groups:${cluster.id}`);
   void vscode.window.showInformationMessage(`Reset "${groupId}" on "${topic}" (${plan.rows.length} partition${plan.rows.length === 1 ? '' : 's'}).`);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Capabilities } from '../../core/brokerCapabilities';
 import { type CommandContext, objectArg } from '../context';
 import { resolveCluster, resolveTopic } from '../pickers';
 import { typedConfirmation } from './confirm';
@@ -9,6 +10,7 @@ import { typedConfirmation } from './confirm';
  */
 export async function purgeTopic(ctx: CommandContext, arg?: unknown): Promise<void> {
   const cluster = await resolveCluster(ctx, arg);
+  const admin = ctx.connections.capabilityFor(cluster.id, Capabilities.topicAdmin, 'purgeTopic');
   const topic = await resolveTopic(ctx, cluster, arg, 'Purge the records of which topic?');
   const given = objectArg(arg).partitions;
   const partitions = Array.isArray(given)
@@ -19,7 +21,7 @@ export async function purgeTopic(ctx: CommandContext, arg?: unknown): Promise<vo
     : undefined;
   await typedConfirmation(arg, topic, `Delete ${partitions ? 'the records before the given offsets' : 'every record'} of "${topic}" on ${cluster.name}?`);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Purging "${topic}"…` }, () =>
-    ctx.connections.getClient(cluster.id).purgeTopic(topic, partitions),
+    admin.purgeTopic(topic, partitions),
   );
   ctx.log.info(`Purged ${partitions ? 'part of ' : ''}"${topic}" on ${cluster.name}`);
   ctx.tree.refreshById(`topic:${cluster.id}:${topic}`);

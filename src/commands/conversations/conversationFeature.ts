@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { conversationsOf } from '../../core/conversationTransport';
+import { Capabilities } from '../../core/brokerCapabilities';
 import type { BrokerClient, Logger } from '../../core/brokerClient';
 import { DisposableStore } from '../../core/lifecycle';
 import { type HeaderConvention } from '../../conversations/conventions';
@@ -81,7 +81,7 @@ export class ConversationFeature extends DisposableStore {
       throw new Error('That cluster no longer exists.');
     }
     const id = randomUUID();
-    const engine = new ResponderEngine(conversationsOf(this.connections.getClient(clusterId)), options, this.logger, () => this.fireSoon());
+    const engine = new ResponderEngine(this.connections.capabilityFor(clusterId, Capabilities.conversations, 'send'), options, this.logger, () => this.fireSoon());
     await engine.start();
     this.responders.set(id, { id, clusterId, clusterName: cluster.name, engine });
     this.logger.info(`Responder on "${options.requestTopic}" of ${cluster.name} started (group ${engine.groupId ?? '?'})`);
@@ -115,11 +115,13 @@ export class ConversationFeature extends DisposableStore {
 
   /** The one request/reply channel for a cluster, reply topic and header convention. */
   correlator(clusterId: string, replyTopic: string, convention: HeaderConvention): RequestReplyCorrelator {
+    // Sending a request is a write: a read-only cluster refuses it here, before anything is sent.
+    const transport = this.connections.capabilityFor(clusterId, Capabilities.conversations, 'send');
     const client = this.connections.getClient(clusterId);
     const key = JSON.stringify([clusterId, replyTopic, convention.correlationHeader]);
     let pooled = this.correlators.get(key);
     if (!pooled || pooled.client !== client) {
-      pooled = { correlator: new RequestReplyCorrelator(conversationsOf(client), replyTopic, convention, this.logger), client };
+      pooled = { correlator: new RequestReplyCorrelator(transport, replyTopic, convention, this.logger), client };
       this.correlators.set(key, pooled);
     }
     clearTimeout(pooled.idle);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { conversationsOf } from '../../core/conversationTransport';
+import { Capabilities } from '../../core/brokerCapabilities';
 import { knownCorrelationHeaders } from '../../conversations/conventions';
 import { type ConversationTrace, renderTraceMarkdown, traceConversation } from '../../conversations/trace';
 import { UserCancelled } from '../commandRegistry';
@@ -59,7 +59,7 @@ export async function traceConversationCommand(ctx: CommandContext, feature: Con
   const trace = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Tracing ${correlationId} in ${topics.length} topic(s)` },
     () =>
-      traceConversation(conversationsOf(ctx.connections.getClient(cluster.id)), {
+      traceConversation(ctx.connections.capabilityFor(cluster.id, Capabilities.conversations, 'readWindow'), {
         correlationId,
         topics,
         headerNames: knownCorrelationHeaders([convention.correlationHeader]),

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BrokerClient, ProduceOptions, ProduceResult } from '../../core/brokerClient';
+import { type BulkProducing, Capabilities } from '../../core/brokerCapabilities';
+import type { ProduceOptions, ProduceResult } from '../../core/brokerClient';
 import type { ClusterEntry } from '../../connections/connectionService';
 import { keyPartitioner } from '../../kafka/partitioner';
-import { type BulkProduceCapable, produceJsonlFile } from '../../produce/bulkPipeline';
+import { produceJsonlFile } from '../../produce/bulkPipeline';
 import { checkJsonlFile } from '../../produce/bulkSource';
 import { type ContractValidator, compileContract, findContract } from '../../produce/contracts';
 import { type PipelineOptions, type ProduceSummary, describeSummary, isPerMessageSendError, producePipeline } from '../../produce/pipeline';
@@ -69,7 +70,7 @@ function itemSource(request: ProduceRequest, shapeOptions: () => ShapeOptions): 
  * whole and once, no contract to check each value against, no idempotent producer, a client that
  * offers it. Lines needing the ordinary parser (envelopes, templates…) are still parsed one by one.
  */
-function bulkFile(request: ProduceRequest, validate: ContractValidator | undefined, client: BrokerClient): string | undefined {
+function bulkFile(request: ProduceRequest, validate: ContractValidator | undefined, bulk: BulkProducing | undefined): string | undefined {
   const { document } = request;
   const eligible =
     request.shape === 'jsonl' &&
@@ -81,7 +82,7 @@ function bulkFile(request: ProduceRequest, validate: ContractValidator | undefin
     document.lineCount > STREAM_FROM_DISK_LINES &&
     !validate &&
     !request.options.idempotent &&
-    typeof (client as Partial<BulkProduceCapable>).bulkProducer === 'function';
+    bulk !== undefined;
   return eligible ? document.uri.fsPath : undefined;
 }
 
@@ -207,10 +208,12 @@ export async function runProduce(
   const templates = settings.templates ? new TemplateContext() : undefined;
   const shapeOptions = (): ShapeOptions => ({ envelope: settings.envelope, templates, defaults: request.defaults });
   const items = itemSource(request, shapeOptions);
+  // Refused here, before a missing topic is offered for creation, when the cluster is read-only.
+  const producer = ctx.connections.capabilityFor(cluster.id, Capabilities.produce, 'produce');
   const { partitions, created } = await partitionCountOf(ctx, cluster, topic, request.quiet);
   const validate = loadContract(request.document, topic);
-  const client = ctx.connections.getClient(cluster.id);
-  const file = bulkFile(request, validate, client);
+  const bulk = ctx.connections.getClient(cluster.id).capability(Capabilities.bulkProduce);
+  const file = bulkFile(request, validate, bulk);
 
   const summary = await vscode.window.withProgress(
     {
@@ -264,15 +267,15 @@ export async function runProduce(
           progress.report({ message: `${sent} sent${failed > 0 ? `, ${failed} failed` : ''}`, increment });
         },
       };
-      if (file) {
-        const sender = (client as unknown as BulkProduceCapable).bulkProducer(topic, request.options);
+      if (file && bulk) {
+        const sender = await bulk.openBulkSender(topic, request.options);
         try {
           return await produceJsonlFile(file, topic, sender, { ...options, shape: shapeOptions() });
         } finally {
           await sender.close();
         }
       }
-      return producePipeline(items(), topic, (messages) => client.produce(topic, messages, request.options), options);
+      return producePipeline(items(), topic, (messages) => producer.produce(topic, messages, request.options), options);
     },
   );
   feature.showIssues(request.document.uri, summary.failures);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Capabilities } from '../../core/brokerCapabilities';
 import { COMMON_TOPIC_CONFIGS, findMetricCollision, parseConfigList, validateTopicName } from '../../kafka/topicName';
 import { UserCancelled } from '../commandRegistry';
 import { type CommandContext, numberField, objectArg, stringField } from '../context';
@@ -20,6 +21,7 @@ export interface CreatedTopic {
  */
 export async function createTopic(ctx: CommandContext, arg?: unknown): Promise<CreatedTopic> {
   const cluster = await resolveCluster(ctx, arg);
+  const admin = ctx.connections.capabilityFor(cluster.id, Capabilities.topicAdmin, 'createTopic');
   const given = objectArg(arg);
   const name =
     stringField(given, 'name') ??
@@ -50,7 +52,7 @@ export async function createTopic(ctx: CommandContext, arg?: unknown): Promise<C
           `Cannot create topic "${name}": it collides with the existing topic "${collision}" (Kafka treats "." and "_" alike in metric names).`,
         );
       }
-      await client.createTopic({ name, partitions, replicationFactor, configs });
+      await admin.createTopic({ name, partitions, replicationFactor, configs });
     },
   );
   ctx.log.info(`Created topic "${name}" on ${cluster.name} (${partitions} partitions, RF ${replicationFactor})`);
