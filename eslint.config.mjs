@@ -1,10 +1,9 @@
-// Flat config: typescript-eslint's type-checked rules, plus the layering rules from STYLE.md.
+// Flat config: typescript-eslint's type-checked rules, plus the layering of docs/ARCHITECTURE.md,
+// which eslint.layers.mjs holds as one table (each folder: which folders it may import, and
+// whether it may import vscode) and checks on every file of src/ and webview-ui/.
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
-
-const noVscode = {
-  paths: [{ name: 'vscode', message: 'Client layers stay free of vscode: the UI depends on them, never the reverse.' }],
-};
+import { layersPlugin } from './eslint.layers.mjs';
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', '.sandbox/**', 'test/code-server/**', '**/*.mjs'] },
@@ -22,36 +21,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/kafka/**/*.ts', 'src/docker/**/*.ts', 'src/localKafka/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', noVscode] },
-  },
-  {
-    // Services never reach up into the UI layers.
-    files: ['src/connections/**/*.ts', 'src/core/**/*.ts', 'src/kafka/**/*.ts', 'src/docker/**/*.ts', 'src/localKafka/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['**/explorer/**', '**/commands/**', '**/webview/**'], message: 'Services must not import UI code.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/core/**/*.ts', 'src/kafka/**/*.ts', 'src/docker/**/*.ts', 'src/localKafka/**/*.ts', 'src/produce/**/*.ts', 'src/tail/**/*.ts', 'src/conversations/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          ...noVscode,
-          patterns: [
-            { group: ['**/explorer/**', '**/commands/**', '**/webview/**', '**/connections/**'], message: 'Client layers must not import services or UI code.' },
-          ],
-        },
-      ],
-    },
+    files: ['src/**/*.ts', 'webview-ui/**/*.ts'],
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/imports': 'error' },
   },
   {
     files: ['test/**/*.ts'],

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { silentLogger } from '../src/core/brokerClient';
-import { KafkaClusterClient } from '../src/kafka/kafkaClient';
+import { KafkaClusterClient } from '../src/brokers/kafka/client/kafkaClient';
 import { DEFAULT_KAFKA_VERSION, KafkaCluster } from '../test/harness/kafkaCluster';
 import { runBench, saveBenchResults } from './results';
 

@@ -1,5 +1,5 @@
 /**
- * Generates src/localKafka/manifests/kafka-<version>.json: the exact Maven artifacts (with their
+ * Generates src/brokers/kafka/local/manifests/kafka-<version>.json: the exact Maven artifacts (with their
  * SHA-1 and size) that the extension downloads to run a broker without Docker or Maven.
  *
  * Usage: `npx tsc -p . && node out/scripts/kafka-manifest.js [version...]` (default: 3.9.2 4.4.0).
@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureKafkaJars, repoRoot } from '../test/harness/kafkaJars';
-import type { KafkaManifest, MavenArtifact } from '../src/localKafka/manifest';
+import type { KafkaManifest, MavenArtifact } from '../src/brokers/kafka/local/manifest';
 
 /** Maps a jar file name to where it sits in the local Maven repository. */
 function indexLocalRepository(root: string): Map<string, string> {
@@ -63,7 +63,7 @@ async function main(versions: string[]): Promise<void> {
         return artifactOf(repo, found);
       });
     const manifest: KafkaManifest = { kafkaVersion: version, scalaVersion: '2.13', artifacts };
-    const out = path.join(repoRoot(), 'src', 'localKafka', 'manifests', `kafka-${version}.json`);
+    const out = path.join(repoRoot(), 'src', 'brokers', 'kafka', 'local', 'manifests', `kafka-${version}.json`);
     fs.writeFileSync(out, `${JSON.stringify(manifest, null, 2)}\n`);
     process.stdout.write(`${out}: ${artifacts.length} artifacts\n`);
   }

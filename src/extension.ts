@@ -6,7 +6,7 @@ import { type ClusterEntry, ConnectionService } from './connections/connectionSe
 import { AutoRefresh } from './explorer/autoRefresh';
 import { ClusterStatusBar } from './explorer/clusterStatusBar';
 import { ClusterTreeProvider } from './explorer/clusterTreeProvider';
-import { KafkaClusterClient } from './kafka/kafkaClient';
+import { brokerKinds, kafkaLocalRuntime } from './brokers/registry';
 import { LocalKafkaService } from './local/localKafkaService';
 import { LocalTreeProvider } from './local/localTreeProvider';
 import type { TailPanelSnapshot } from './webview/tailPanel';
@@ -44,13 +44,7 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
 
   const requestTimeoutMs = () =>
     vscode.workspace.getConfiguration('mqExplorer').get<number>('requestTimeoutSeconds', 10) * 1000;
-  connections = new ConnectionService(
-    context.globalState,
-    context.secrets,
-    log,
-    (definition, logger, secrets) =>
-      new KafkaClusterClient(definition, { logger, requestTimeoutMs: requestTimeoutMs(), secrets }),
-  );
+  connections = new ConnectionService(context.globalState, context.secrets, log, brokerKinds, requestTimeoutMs);
   context.subscriptions.push(connections);
 
   const tree = new ClusterTreeProvider(connections, {
@@ -63,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
   context.subscriptions.push(tree, treeView);
   context.subscriptions.push(new ClusterStatusBar(connections, tree, treeView), new AutoRefresh(tree, treeView));
 
-  const local = new LocalKafkaService(connections, log, context.extensionUri, context.globalStorageUri);
+  const local = new LocalKafkaService(connections, log, context.extensionUri, context.globalStorageUri, kafkaLocalRuntime);
   localKafka = local;
   context.subscriptions.push(local);
   const localTree = new LocalTreeProvider(local);

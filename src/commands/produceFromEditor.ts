@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { Capabilities } from '../core/brokerCapabilities';
 import type { OutgoingMessage, ProduceOptions } from '../core/brokerClient';
 import type { ClusterEntry } from '../connections/connectionService';
-import { COMPRESSION_NAMES, type CompressionName } from '../kafka/codecs';
 import { detectShape } from '../produce/shapes';
 import type { ProduceShape } from '../produce/types';
 import { type CommandContext, numberField, objectArg, stringField } from './context';
@@ -74,7 +73,7 @@ export async function prepareProduce(
     line: numberField(given, 'line'),
     times: Math.max(1, Math.floor(numberField(given, 'times') ?? 1)),
     defaults: messageDefaults(given),
-    options: produceOptions(given, document.uri),
+    options: produceOptions(given, document.uri, ctx.connections.kindOf(cluster.id).produce.compressionNames),
     validOnly: given.validOnly === true,
     quiet: given.quiet === true,
   };
@@ -93,12 +92,13 @@ function messageDefaults(given: Record<string, unknown>): Pick<OutgoingMessage, 
   };
 }
 
-function produceOptions(given: Record<string, unknown>, uri: vscode.Uri): ProduceOptions {
+function produceOptions(given: Record<string, unknown>, uri: vscode.Uri, compressionNames: readonly string[]): ProduceOptions {
   const defaults = readProduceSettings(uri).options;
-  const compression = stringField(given, 'compression') as CompressionName | undefined;
-  if (compression !== undefined && !COMPRESSION_NAMES.includes(compression)) {
-    throw new Error(`Unknown compression "${compression}": use ${COMPRESSION_NAMES.join(', ')}.`);
+  const named = stringField(given, 'compression');
+  if (named !== undefined && !compressionNames.includes(named)) {
+    throw new Error(`Unknown compression "${named}": use ${compressionNames.join(', ')}.`);
   }
+  const compression = named as ProduceOptions['compression'];
   const acks = numberField(given, 'acks');
   if (acks !== undefined && acks !== -1 && acks !== 0 && acks !== 1) {
     throw new Error('acks must be -1 (all replicas), 1 (leader) or 0 (none).');

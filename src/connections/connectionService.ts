@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { type BrokerClient, type ClusterDefinition, type ClusterSecrets, describeSasl, type Logger } from '../core/brokerClient';
 import { requireCapability } from '../core/brokerCapabilities';
+import type { BrokerKindDefinition, BrokerKindRegistry } from '../core/brokerKind';
 import type { Capability } from '../core/capabilities';
 import type { ClusterDescription } from '../core/clusterModel';
 import { DisposableStore } from '../core/lifecycle';
@@ -9,20 +10,11 @@ import { parseBootstrapServers } from './bootstrap';
 import { type ClusterExport, type ClusterInput, normalizeSasl } from './clusterInput';
 import { readOnlyClient, writeRefusal } from './readOnlyClient';
 
-/** Builds the client for one cluster; secrets are read only when it connects. */
-export type BrokerClientFactory = (
-  definition: ClusterDefinition,
-  logger: Logger,
-  secrets: () => Promise<ClusterSecrets>,
-) => BrokerClient;
 
 /** A cluster as the UI lists it: where it is defined decides whether the user can remove it here. */
 export interface ClusterEntry extends ClusterDefinition {
   source: 'user' | 'settings';
 }
-
-/** @deprecated use ClusterInput; kept for callers that only set name and servers. */
-export type NewCluster = ClusterInput;
 
 const STORAGE_KEY = 'mqExplorer.clusters.v1';
 const SETTINGS_KEY = 'mqExplorer.clusters';
@@ -50,7 +42,10 @@ export class ConnectionService extends DisposableStore {
     private readonly memento: vscode.Memento,
     private readonly secretStorage: vscode.SecretStorage,
     private readonly logger: Logger,
-    private readonly createClient: BrokerClientFactory,
+    /** The registered broker kinds: each builds the clients of its connections. */
+    readonly kinds: BrokerKindRegistry,
+    /** Upper bound for a single broker call, read when a client is built. */
+    private readonly requestTimeoutMs: () => number,
   ) {
     super();
     this._register(
@@ -141,7 +136,7 @@ export class ConnectionService extends DisposableStore {
    */
   async testConnection(input: ClusterInput, secrets: ClusterSecrets, storedOf?: string): Promise<ClusterDescription> {
     const effective = storedOf ? { ...(await this.readSecrets(storedOf)), ...definedOnly(secrets) } : secrets;
-    const probe = this.createClient(this.toEntry('connection-test', input, false), this.logger, () => Promise.resolve(effective));
+    const probe = this.createClient(this.toEntry('connection-test', input, false), () => Promise.resolve(effective));
     try {
       return await probe.describeCluster();
     } finally {
@@ -199,7 +194,7 @@ export class ConnectionService extends DisposableStore {
     if (!cluster) {
       throw new Error('That cluster no longer exists.');
     }
-    const created = this.createClient(cluster, this.logger, () => this.readSecrets(id));
+    const created = this.createClient(cluster, () => this.readSecrets(id));
     const client = cluster.readOnly ? readOnlyClient(created, cluster) : created;
     this.clients.set(id, client);
     return client;
@@ -218,6 +213,19 @@ export class ConnectionService extends DisposableStore {
       throw refusal;
     }
     return requireCapability(client, capability);
+  }
+
+  /** The kind of a cluster (its name rules, produce rules…). */
+  kindOf(id: string): BrokerKindDefinition {
+    const cluster = this.getCluster(id);
+    if (!cluster) {
+      throw new Error('That cluster no longer exists.');
+    }
+    return this.kinds.get(cluster.kind);
+  }
+
+  private createClient(definition: ClusterDefinition, secrets: () => Promise<ClusterSecrets>): BrokerClient {
+    return this.kinds.createClient(definition, { logger: this.logger, requestTimeoutMs: this.requestTimeoutMs(), secrets });
   }
 
   /** Closes every client; awaited on deactivate so no connection outlives the window. */

@@ -54,9 +54,32 @@ export interface BulkOutcome {
   error?: Error;
 }
 
-/** Sends record batches of one topic (one request per partition leader) and answers for each partition; never rejects. */
+/** A record header as bytes: name, and value (null for a header without a value). */
+export type EncodedHeader = readonly [Uint8Array, Uint8Array | null];
+
+/** Writes records into one batch of the kind's wire format (Kafka: a record batch v2). */
+export interface BulkBatchEncoder {
+  /** Records written so far. */
+  readonly recordCount: number;
+  /** Bytes written so far, header included. */
+  readonly size: number;
+  /** A record without key or headers whose value is src[start, end): the common case, no copies. */
+  addValue(src: Uint8Array, start: number, end: number, timestamp: number): void;
+  add(key: Uint8Array | null, value: Uint8Array | null, headers: readonly EncodedHeader[] | undefined, timestamp: number): void;
+  /** The finished batch; the encoder is not used again. */
+  finish(): Buffer;
+}
+
+/**
+ * Sends encoded batches of one topic (one request per partition leader) and answers for each
+ * partition; never rejects. It also encodes: the bulk pipeline stays free of the wire format.
+ */
 export interface BulkSender {
   send(batches: BulkBatch[]): Promise<BulkOutcome[]>;
+  /** An empty batch expected to grow to about `capacity` bytes. */
+  newBatch(capacity: number): BulkBatchEncoder;
+  /** The records [from, to) of a finished batch, as a batch of their own (to isolate a refused record). */
+  sliceBatch(batch: Buffer, from: number, to: number): Buffer;
 }
 
 /** The bulk path for large files: encoded batches straight to the partition leaders. */

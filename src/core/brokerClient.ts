@@ -30,7 +30,11 @@ export const silentLogger: Logger = {
   error: () => undefined,
 };
 
-export type BrokerKind = 'kafka';
+/**
+ * The id of a registered broker kind ("kafka"); src/brokers/registry.ts lists them. A connection of
+ * a kind this build does not register is refused with a sentence (BrokerKindRegistry.get).
+ */
+export type BrokerKind = string;
 
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512' | 'oauthbearer';
 

@@ -1,4 +1,7 @@
-import { execFile } from 'node:child_process';
+import { type ProcessRunner, runProcess } from '../core/process';
+
+export type { ProcessRunner, RunResult } from '../core/process';
+export { runProcess } from '../core/process';
 
 /** How Compose is invoked on this machine: the v2 plugin (`docker compose`) or v1 (`docker-compose`). */
 export interface ComposeCommand {
@@ -6,29 +9,6 @@ export interface ComposeCommand {
   baseArgs: string[];
   label: string;
 }
-
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a program without a shell and collects its output; never rejects for a non-zero exit. */
-export type ProcessRunner = (
-  file: string,
-  args: string[],
-  timeoutMs: number,
-  env?: Record<string, string>,
-) => Promise<RunResult>;
-
-export const runProcess: ProcessRunner = (file, args, timeoutMs, env) =>
-  new Promise((resolve) => {
-    const options = { timeout: timeoutMs, maxBuffer: 10 * 1024 * 1024, env: { ...process.env, ...env } };
-    execFile(file, args, options, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 127) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) || (error && code === 127 ? error.message : '') });
-    });
-  });
 
 /** Why Compose cannot run here, in words that say what to do instead. */
 export class DockerUnavailableError extends Error {

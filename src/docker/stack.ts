@@ -1,5 +1,5 @@
 import { type ComposeCommand, DockerUnavailableError, type ProcessRunner, type RunResult, checkDockerEngine, detectCompose, runProcess } from './compose';
-import { isPortInUse, portInUseMessage } from './ports';
+import { isPortInUse, portInUseMessage } from '../core/ports';
 
 /** Compose project and container names of the bundled stack (the container name is fixed in the file). */
 export const PROJECT_NAME = 'mq-explorer';

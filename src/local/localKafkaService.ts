@@ -2,11 +2,8 @@ import * as vscode from 'vscode';
 import type { ClusterEntry, ConnectionService } from '../connections/connectionService';
 import { DisposableStore } from '../core/lifecycle';
 import { ComposeStack, type StackSettings, type StackStatus } from '../docker/stack';
-import { detectJava } from '../localKafka/java';
-import { LocalBroker } from '../localKafka/localBroker';
-import { DEFAULT_LOCAL_KAFKA_VERSION, manifestFor } from '../localKafka/manifest';
-import { MAVEN_CENTRAL, downloadKafka, isComplete } from '../localKafka/mavenDownloader';
-import { localKafkaPaths } from '../localKafka/paths';
+// Type only: the runtime itself comes from the extension's wiring (src/brokers/registry.ts).
+import type { KafkaLocalRuntime } from '../brokers/registry';
 
 /** The two ways to run the local Kafka; both register the same "Local" cluster. */
 export type LocalBackend = 'docker' | 'java';
@@ -37,7 +34,7 @@ const READY_DEADLINE_MS = 180_000;
  * Java broker when the extension deactivates. UI (progress, prompts) stays in the commands.
  */
 export class LocalKafkaService extends DisposableStore {
-  private broker: LocalBroker | undefined;
+  private broker: ReturnType<KafkaLocalRuntime['createBroker']> | undefined;
   private readonly pending = new Map<LocalBackend, LocalStatus>();
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when a backend's state may have changed. */
@@ -48,6 +45,7 @@ export class LocalKafkaService extends DisposableStore {
     private readonly log: vscode.LogOutputChannel,
     private readonly extensionUri: vscode.Uri,
     private readonly defaultStorage: vscode.Uri,
+    private readonly runtime: KafkaLocalRuntime,
   ) {
     super();
     this._register(
@@ -212,16 +210,16 @@ export class LocalKafkaService extends DisposableStore {
   }
 
   private kafkaVersion(): string {
-    return this.config().get<string>('kafkaVersion', DEFAULT_LOCAL_KAFKA_VERSION);
+    return this.config().get<string>('kafkaVersion', this.runtime.defaultVersion);
   }
 
-  private createBroker(javaExecutable = 'java'): LocalBroker {
+  private createBroker(javaExecutable = 'java'): ReturnType<KafkaLocalRuntime['createBroker']> {
     const version = this.kafkaVersion();
-    const { libsDir, workDir } = localKafkaPaths(this.storageDir(), version);
+    const { libsDir, workDir } = this.runtime.paths(this.storageDir(), version);
     const settings = this.stackSettings();
-    return new LocalBroker({
+    return this.runtime.createBroker({
       java: javaExecutable,
-      manifest: manifestFor(version),
+      manifest: this.runtime.manifestFor(version),
       libsDir,
       workDir,
       port: settings.hostPort,
@@ -237,16 +235,16 @@ export class LocalKafkaService extends DisposableStore {
       return;
     }
     progress.report('Looking for Java 17+…');
-    const java = await detectJava(this.config().get<string>('javaHome', '') || undefined);
+    const java = await this.runtime.detectJava(this.config().get<string>('javaHome', '') || undefined);
     this.log.info(`Using Java ${java.version} (${java.executable})`);
     const version = this.kafkaVersion();
-    const manifest = manifestFor(version);
-    const { libsDir } = localKafkaPaths(this.storageDir(), version);
-    if (!isComplete(manifest, libsDir)) {
-      const repositoryUrl = this.config().get<string>('mavenRepository', MAVEN_CENTRAL) || MAVEN_CENTRAL;
+    const manifest = this.runtime.manifestFor(version);
+    const { libsDir } = this.runtime.paths(this.storageDir(), version);
+    if (!this.runtime.isComplete(manifest, libsDir)) {
+      const repositoryUrl = this.config().get<string>('mavenRepository', this.runtime.mavenCentral) || this.runtime.mavenCentral;
       this.log.info(`Downloading Kafka ${version} (${manifest.artifacts.length} jars) from ${repositoryUrl} into ${libsDir}`);
       let reported = 0;
-      await downloadKafka(manifest, libsDir, {
+      await this.runtime.downloadKafka(manifest, libsDir, {
         repositoryUrl,
         signal: progress.signal,
         log: (line) => this.log.debug(line),

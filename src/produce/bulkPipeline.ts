@@ -1,7 +1,7 @@
 /**
  * The bulk path for large JSONL files: the same partitioning, in-flight bound, failure isolation
  * and accounting as producePipeline (pipeline.ts), but lines go from the file's bytes straight
- * into Kafka record batches (RecordBatchBuilder) without a string, an object or a promise per line.
+ * into the broker's batches (the sender's encoder: Kafka record batches) without a string, an object or a promise per line.
  * Lines the fast scanner does not take (envelopes, templates, malformed JSON…) are parsed by the
  * ordinary parser and encoded into the same batches, so both paths give the same summary.
  *
@@ -14,9 +14,8 @@
  *
  * Pure apart from reading the file: the sender of encoded batches is injected.
  */
-import type { BulkOutcome, BulkSender } from '../core/brokerCapabilities';
+import type { BulkBatchEncoder, BulkOutcome, BulkSender, EncodedHeader } from '../core/brokerCapabilities';
 import type { ProduceResult } from '../core/brokerClient';
-import { type EncodedHeader, RecordBatchBuilder, rebuildBatch, recordSpans } from '../kafka/recordBatch';
 import { ProduceAccounting, type ProduceSummary } from './accounting';
 import { JsonlChunkScanner, LINE_END_OF_CHUNK, LINE_FAST, openJsonl } from './bulkSource';
 import { DEFAULT_MAX_BATCH_BYTES, type PipelineOptions, missingPartition } from './pipeline';
@@ -47,13 +46,10 @@ const MAX_PARTITION_BATCH_BYTES = 1000 * 1024;
 class PartitionPart {
   readonly lines: number[] = [];
   readonly columns: number[] = [];
-  readonly builder: RecordBatchBuilder;
   constructor(
     readonly partition: number,
-    capacity: number,
-  ) {
-    this.builder = new RecordBatchBuilder(capacity);
-  }
+    readonly builder: BulkBatchEncoder,
+  ) {}
 }
 
 interface SentPart {
@@ -113,7 +109,7 @@ export async function produceJsonlFile(path: string, topic: string, sender: Bulk
   const partFor = (partition: number): PartitionPart => {
     let part = parts.get(partition);
     if (!part) {
-      part = new PartitionPart(partition, expectedPartBytes);
+      part = new PartitionPart(partition, sender.newBatch(expectedPartBytes));
       parts.set(partition, part);
     }
     return part;
@@ -153,7 +149,6 @@ export async function produceJsonlFile(path: string, topic: string, sender: Bulk
         // Too large for the topic: make later batches smaller, and find the culprits by halving
         // (the others still go out, each failure keeps its line).
         partitionBytes = Math.max(1024, Math.min(partitionBytes, part.batch.length >> 1));
-        const spans = recordSpans(part.batch);
         const middle = Math.ceil(count / 2);
         for (const [from, to] of [
           [0, middle],
@@ -162,7 +157,7 @@ export async function produceJsonlFile(path: string, topic: string, sender: Bulk
           await sendParts([
             {
               partition: part.partition,
-              batch: rebuildBatch(part.batch, spans.slice(from, to)),
+              batch: sender.sliceBatch(part.batch, from, to),
               lines: part.lines.slice(from, to),
               columns: part.columns.slice(from, to),
             },

@@ -126,6 +126,3 @@ export function expandJson(value: unknown, ctx: TemplateContext): unknown {
   }
   return value;
 }
-
-/** Placeholder names, for completion and docs. */
-export const PLACEHOLDER_NAMES = Object.keys(GENERATORS);

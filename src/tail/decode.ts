@@ -2,23 +2,10 @@
  * How message bytes become something a person can read: UTF-8 text when the bytes are valid
  * UTF-8, otherwise the bytes as base64 (and hex on demand). JSON is detected when shown, not stored.
  */
-import { isUtf8 } from 'node:buffer';
 import { type PayloadEncoding, indentJson, parseJsonValue } from './json';
 
+export { type DecodedPayload, decodePayload } from '../core/payload';
 export { type PayloadEncoding, type PayloadFormat, parseJsonValue, payloadFormat } from './json';
-
-export interface DecodedPayload {
-  text: string;
-  encoding: PayloadEncoding;
-}
-
-/** Decodes bytes once, on arrival: valid UTF-8 stays text, anything else is kept as base64. */
-export function decodePayload(bytes: Buffer): DecodedPayload {
-  if (isUtf8(bytes)) {
-    return { text: bytes.toString('utf8'), encoding: 'text' };
-  }
-  return { text: bytes.toString('base64'), encoding: 'base64' };
-}
 
 /** Bytes as spaced hex pairs (`de ad be ef`), capped so a huge binary value stays cheap to show. */
 export function base64ToHex(base64: string, maxBytes = 4096): string {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { type KafkaManifest, jarName, repositoryPath } from '../../src/localKafka/manifest';
+import { type KafkaManifest, jarName, repositoryPath } from '../../src/brokers/kafka/local/manifest';
 
 export interface MavenMirrorOptions {
   /** Folder holding the jars (the harness cache `.cache/kafka/<version>/libs`). */

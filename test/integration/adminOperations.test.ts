@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { silentLogger } from '../../src/core/brokerClient';
-import { KafkaClusterClient } from '../../src/kafka/kafkaClient';
+import { KafkaClusterClient } from '../../src/brokers/kafka/client/kafkaClient';
 import { DEFAULT_KAFKA_VERSION, type KafkaCluster } from '../harness/kafkaCluster';
 import { kcatProduce } from '../harness/kcat';
 import { waitUntil } from '../harness/util';

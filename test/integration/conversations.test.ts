@@ -7,7 +7,7 @@ import { PRESETS, correlationKey, formatCorrelationId, knownCorrelationHeaders }
 import { ReplyTimeout, RequestReplyCorrelator } from '../../src/conversations/correlator';
 import { RESPONDER_GROUP_PREFIX, ResponderEngine } from '../../src/conversations/responder';
 import { traceConversation } from '../../src/conversations/trace';
-import { KafkaClusterClient } from '../../src/kafka/kafkaClient';
+import { KafkaClusterClient } from '../../src/brokers/kafka/client/kafkaClient';
 import { DEFAULT_KAFKA_VERSION } from '../harness/kafkaCluster';
 import { waitUntil } from '../harness/util';
 import { sharedCluster } from './sharedCluster';

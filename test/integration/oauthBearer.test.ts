@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { TailMessage } from '../../src/core/brokerClient';
 import { silentLogger } from '../../src/core/brokerClient';
-import { KafkaClusterClient } from '../../src/kafka/kafkaClient';
+import { KafkaClusterClient } from '../../src/brokers/kafka/client/kafkaClient';
 import { DEFAULT_KAFKA_VERSION, KafkaCluster } from '../harness/kafkaCluster';
 import { getFreePort } from '../harness/ports';
 import { createTlsMaterial } from '../harness/tlsMaterial';

@@ -7,8 +7,8 @@ import { Capabilities, requireCapability } from '../../src/core/brokerCapabiliti
 import { type ClusterDefinition, type TailMessage, silentLogger } from '../../src/core/brokerClient';
 import { mayWrite } from '../../src/core/capabilities';
 import { readOnlyClient } from '../../src/connections/readOnlyClient';
-import { KafkaClusterClient } from '../../src/kafka/kafkaClient';
-import { keyPartitioner } from '../../src/kafka/partitioner';
+import { KafkaClusterClient } from '../../src/brokers/kafka/client/kafkaClient';
+import { keyPartitioner } from '../../src/brokers/kafka/produce/partitioner';
 import { produceJsonlFile } from '../../src/produce/bulkPipeline';
 import { isPerMessageSendError } from '../../src/produce/pipeline';
 import { DEFAULT_KAFKA_VERSION } from '../harness/kafkaCluster';

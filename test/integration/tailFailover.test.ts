@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import type { Logger, TailListener, TailMessage, TailSession, TailState } from '../../src/core/brokerClient';
 import { silentLogger } from '../../src/core/brokerClient';
-import { KafkaClusterClient } from '../../src/kafka/kafkaClient';
+import { KafkaClusterClient } from '../../src/brokers/kafka/client/kafkaClient';
 import { RecordStore } from '../../src/tail/recordStore';
 import { DEFAULT_KAFKA_VERSION, KafkaCluster } from '../harness/kafkaCluster';
 import { waitUntil } from '../harness/util';

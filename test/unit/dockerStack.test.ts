@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DockerUnavailableError, runProcess } from '../../src/docker/compose';
-import { parseLsofListener, parseSsListener } from '../../src/docker/ports';
+import { parseLsofListener, parseSsListener } from '../../src/core/ports';
 import { ComposeFailure, ComposeStack, type StackSettings } from '../../src/docker/stack';
 import { getFreePort } from '../harness/ports';
 import { waitUntil } from '../harness/util';

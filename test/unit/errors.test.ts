@@ -6,7 +6,7 @@ import {
   KafkaJSSASLAuthenticationError,
 } from 'kafkajs';
 import { BrokerOperationError, BrokerTimeoutError } from '../../src/core/errors';
-import { describeBrokerError } from '../../src/kafka/errors';
+import { describeBrokerError } from '../../src/brokers/kafka/client/errors';
 
 const servers = ['localhost:9092'];
 

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { stackEnvironment } from '../../src/docker/stack';
-import { loggingConfig, serverProperties, toProperties } from '../../src/localKafka/brokerConfig';
-import { JavaUnavailableError, detectJava, parseJavaVersion } from '../../src/localKafka/java';
-import { SUPPORTED_LOCAL_KAFKA_VERSIONS, manifestFor, repositoryPath, usesLog4j2 } from '../../src/localKafka/manifest';
+import { loggingConfig, serverProperties, toProperties } from '../../src/brokers/kafka/local/brokerConfig';
+import { JavaUnavailableError, detectJava, parseJavaVersion } from '../../src/brokers/kafka/local/java';
+import { SUPPORTED_LOCAL_KAFKA_VERSIONS, manifestFor, repositoryPath, usesLog4j2 } from '../../src/brokers/kafka/local/manifest';
 import type { ProcessRunner } from '../../src/docker/compose';
 
 describe('local Kafka manifests', () => {

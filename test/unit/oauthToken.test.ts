@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatSaslExtensions, parseSaslExtensions, tokenEndpointProblem, validateClusterInput } from '../../src/connections/clusterInput';
-import { challengeStatus, initialClientResponse } from '../../src/kafka/oauthBearerSasl';
-import { clientCredentialsRequest, createTokenProvider, reusableUntil } from '../../src/kafka/oauthToken';
+import { challengeStatus, initialClientResponse } from '../../src/brokers/kafka/auth/oauthBearerSasl';
+import { clientCredentialsRequest, createTokenProvider, reusableUntil } from '../../src/brokers/kafka/auth/oauthToken';
 import { startTokenServer } from '../harness/tokenServer';
 
 describe('OAuth client credentials', () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { crc32c } from '../../src/kafka/crc32c';
-import { BATCH_HEADER_SIZE, RecordBatchBuilder, rebuildBatch, recordSpans, withCompressedRecords } from '../../src/kafka/recordBatch';
+import { crc32c } from '../../src/brokers/kafka/produce/crc32c';
+import { BATCH_HEADER_SIZE, RecordBatchBuilder, rebuildBatch, recordSpans, withCompressedRecords } from '../../src/brokers/kafka/produce/recordBatch';
 import { SCAN_MAYBE_ENVELOPE, SCAN_NON_ASCII, SCAN_TEMPLATE, SCAN_TOO_DEEP, SCAN_VALID, scanJson } from '../../src/produce/jsonScan';
 import { isEnvelope } from '../../src/produce/envelope';
 

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OutgoingMessage, ProduceResult } from '../../src/core/brokerClient';
-import { keyPartitioner } from '../../src/kafka/partitioner';
+import { keyPartitioner } from '../../src/brokers/kafka/produce/partitioner';
+import { RecordBatchBuilder, rebuildBatch, recordSpans } from '../../src/brokers/kafka/produce/recordBatch';
 import { type BulkBatch, type BulkOutcome, produceJsonlFile } from '../../src/produce/bulkPipeline';
 import { JsonlChunkScanner, LINE_END_OF_CHUNK, LINE_FAST, openJsonl } from '../../src/produce/bulkSource';
 import { type PipelineOptions, producePipeline } from '../../src/produce/pipeline';
@@ -137,6 +138,8 @@ class FakeBroker {
 
   /** The bulk path's sender: each partition's batch decoded with kafkajs' own decoder. */
   bulk = {
+    newBatch: (capacity: number) => new RecordBatchBuilder(capacity),
+    sliceBatch: (batch: Buffer, from: number, to: number) => rebuildBatch(batch, recordSpans(batch).slice(from, to)),
     send: async (batches: BulkBatch[]): Promise<BulkOutcome[]> =>
       Promise.all(
         batches.map(async ({ partition, batch, count }) => {

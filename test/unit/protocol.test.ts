@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { decodeHeaders } from '../../src/kafka/tailMessages';
+import { decodeHeaders } from '../../src/brokers/kafka/tail/tailMessages';
 import { isWebviewToHost } from '../../src/webview/protocol';
 
 describe('webview protocol', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { FetchHealth } from '../../src/kafka/tailHealth';
+import { FetchHealth } from '../../src/brokers/kafka/tail/tailHealth';
 
 /**
  * The fetch-loop health model on a simulated clock, fed the event sequences kafkajs' fetch loop

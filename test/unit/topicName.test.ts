@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { MAX_TOPIC_NAME_LENGTH, findMetricCollision, parseConfigList, validateTopicName } from '../../src/kafka/topicName';
+import { MAX_TOPIC_NAME_LENGTH, findMetricCollision, parseConfigList, validateTopicName } from '../../src/brokers/kafka/admin/topicName';
 
 describe('validateTopicName', () => {
   it('accepts the characters Kafka allows', () => {

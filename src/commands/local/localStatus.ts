@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { LOCAL_BACKENDS, type LocalStatusReport } from '../../local/localKafkaService';
-import type { LocalCommandContext as CommandContext } from './registerLocalCommands';
+import type { LocalCommandContext as CommandContext } from './localContext';
 import { objectArg, stringField } from '../context';
 import { BACKEND_LABELS, resolveBackend } from './localArgs';
 

@@ -1,6 +1,6 @@
-import type { LocalKafkaService } from '../../local/localKafkaService';
 import type { CommandRegistry } from '../commandRegistry';
 import type { CommandContext } from '../context';
+import { withLocal } from './localContext';
 import { localStatus } from './localStatus';
 import { resetLocal } from './resetLocal';
 import { restartLocal } from './restartLocal';
@@ -18,15 +18,6 @@ export const LocalCommandIds = {
   localStatus: 'mqExplorer.local.status',
 } as const;
 
-/** A context whose local Kafka service is present (the extension always provides one). */
-export type LocalCommandContext = CommandContext & { local: LocalKafkaService };
-
-function withLocal(ctx: CommandContext): LocalCommandContext {
-  if (!ctx.local) {
-    throw new Error('Local Kafka is not available in this window.');
-  }
-  return ctx as LocalCommandContext;
-}
 
 export function registerLocalCommands(registry: CommandRegistry, ctx: CommandContext): void {
   registry.register(LocalCommandIds.localStart, (arg) => startLocal(withLocal(ctx), arg));

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { UserCancelled } from '../commandRegistry';
-import type { LocalCommandContext as CommandContext } from './registerLocalCommands';
+import type { LocalCommandContext as CommandContext } from './localContext';
 import { objectArg, stringField } from '../context';
 import { BACKEND_LABELS, resolveBackend } from './localArgs';
 

@@ -1,5 +1,5 @@
 import type { ClusterEntry } from '../../connections/connectionService';
-import type { LocalCommandContext as CommandContext } from './registerLocalCommands';
+import type { LocalCommandContext as CommandContext } from './localContext';
 import { BACKEND_LABELS, resolveBackend, withLocalProgress } from './localArgs';
 
 /** Restart Local Kafka: data kept; waits until the broker answers again. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LocalCommandContext as CommandContext } from './registerLocalCommands';
+import type { LocalCommandContext as CommandContext } from './localContext';
 import { resolveBackend } from './localArgs';
 
 /**

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ClusterEntry } from '../../connections/connectionService';
 import { DockerUnavailableError } from '../../docker/compose';
-import type { LocalCommandContext as CommandContext } from './registerLocalCommands';
+import type { LocalCommandContext as CommandContext } from './localContext';
 import { BACKEND_LABELS, resolveBackend, withLocalProgress } from './localArgs';
 
 /**

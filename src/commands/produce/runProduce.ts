@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import { type BulkProducing, Capabilities } from '../../core/brokerCapabilities';
 import type { ProduceOptions, ProduceResult } from '../../core/brokerClient';
 import type { ClusterEntry } from '../../connections/connectionService';
-import { keyPartitioner } from '../../kafka/partitioner';
 import { produceJsonlFile } from '../../produce/bulkPipeline';
 import { checkJsonlFile } from '../../produce/bulkSource';
 import { type ContractValidator, compileContract, findContract } from '../../produce/contracts';
@@ -256,7 +255,7 @@ export async function runProduce(
         batchSize: settings.batchSize,
         maxInFlight: request.options.idempotent ? 1 : settings.maxInFlight,
         partitionCount: partitions,
-        partitionForKey: keyPartitioner(partitions),
+        partitionForKey: ctx.connections.kindOf(cluster.id).produce.partitionerFor(partitions),
         isCancelled: () => token.isCancellationRequested,
         reject: validate ? (item) => contractIssue(item, validate) : undefined,
         isPerMessageError: isPerMessageSendError,

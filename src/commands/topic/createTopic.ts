@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Capabilities } from '../../core/brokerCapabilities';
-import { COMMON_TOPIC_CONFIGS, findMetricCollision, parseConfigList, validateTopicName } from '../../kafka/topicName';
+import type { DestinationRules } from '../../core/brokerKind';
 import { UserCancelled } from '../commandRegistry';
 import { type CommandContext, numberField, objectArg, stringField } from '../context';
 import { resolveCluster } from '../pickers';
@@ -22,28 +22,29 @@ export interface CreatedTopic {
 export async function createTopic(ctx: CommandContext, arg?: unknown): Promise<CreatedTopic> {
   const cluster = await resolveCluster(ctx, arg);
   const admin = ctx.connections.capabilityFor(cluster.id, Capabilities.topicAdmin, 'createTopic');
+  const rules = ctx.connections.kindOf(cluster.id).destinations;
   const given = objectArg(arg);
   const name =
     stringField(given, 'name') ??
     (await ask({
       title: `Create Topic on ${cluster.name} (1/4): name`,
       prompt: 'Letters, digits, ".", "_" and "-"; at most 249 characters',
-      validateInput: (text) => validateTopicName(text),
+      validateInput: (text) => rules.validateName(text),
     }));
-  const invalid = validateTopicName(name);
+  const invalid = rules.validateName(name);
   if (invalid) {
     throw new Error(`Cannot create topic: ${invalid}`);
   }
   const partitions = numberField(given, 'partitions') ?? (await askCount('partitions', 2, 1, cluster.name));
   const replicationFactor =
     numberField(given, 'replicationFactor') ?? (await askCount('replication factor', 3, 1, cluster.name));
-  const configs = configsFromArg(given.configs) ?? (given.name === undefined ? await askConfigs(cluster.name) : {});
+  const configs = configsFromArg(given.configs) ?? (given.name === undefined ? await askConfigs(cluster.name, rules) : {});
   const quiet = given.quiet === true;
   const client = ctx.connections.getClient(cluster.id);
   await vscode.window.withProgress(
     { location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: `Creating topic "${name}" on ${cluster.name}…` },
     async () => {
-      const collision = findMetricCollision(
+      const collision = rules.findCollision(
         name,
         (await client.listTopics()).map((t) => t.name),
       );
@@ -90,17 +91,17 @@ function configsFromArg(value: unknown): Record<string, string> | undefined {
   return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
-async function askConfigs(clusterName: string): Promise<Record<string, string>> {
-  const defaults = Object.entries(COMMON_TOPIC_CONFIGS).map(([k, v]) => `${k}=${v}`).join(', ');
+async function askConfigs(clusterName: string, rules: DestinationRules): Promise<Record<string, string>> {
+  const defaults = Object.entries(rules.commonSettings).map(([k, v]) => `${k}=${v}`).join(', ');
   const text = await ask({
     title: `Create Topic on ${clusterName} (4/4): configs (optional)`,
     prompt: `name=value pairs separated by commas; empty keeps the broker's defaults (Kafka's: ${defaults})`,
     placeHolder: 'e.g. cleanup.policy=compact, retention.ms=86400000',
     validateInput: (v) => {
-      const parsed = parseConfigList(v);
+      const parsed = rules.parseSettings(v);
       return typeof parsed === 'string' ? parsed : undefined;
     },
   });
-  const parsed = parseConfigList(text);
+  const parsed = rules.parseSettings(text);
   return typeof parsed === 'string' ? {} : parsed;
 }

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { describeSasl, type TopicSummary } from '../../core/brokerClient';
+import { describeSasl } from '../../core/brokerClient';
 import type { BrokerInfo, ClusterDescription } from '../../core/clusterModel';
 import type { ClusterEntry } from '../../connections/connectionService';
-import { ClusterScopedNode, type ExplorerContext, type ExplorerNode, loadOrExplain, plural } from './base';
+import { ClusterScopedNode, type ExplorerContext, type ExplorerNode, loadOrExplain } from './base';
 import { GroupsFolderNode } from './groupNodes';
 import { TopicsFolderNode } from './topicNodes';
 
@@ -121,8 +121,4 @@ export class BrokerNode extends ClusterScopedNode {
   override copyText(): string {
     return `${this.broker.host}:${this.broker.port}`;
   }
-}
-
-export function describeTopicSummary(topic: TopicSummary): string {
-  return plural(topic.partitionCount, 'partition');
 }

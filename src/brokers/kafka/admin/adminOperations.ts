@@ -1,9 +1,9 @@
 import { type Admin, ConfigResourceTypes } from 'kafkajs';
-import type { CreateTopicRequest, Logger } from '../core/brokerClient';
-import type { OffsetResetPlan, OffsetResetTarget } from '../core/clusterModel';
-import { BrokerOperationError } from '../core/errors';
+import type { CreateTopicRequest, Logger } from '../../../core/brokerClient';
+import type { OffsetResetPlan, OffsetResetTarget } from '../../../core/clusterModel';
+import { BrokerOperationError } from '../../../core/errors';
 import { describeKafkaTopicConfigs } from './clusterInspector';
-import { errorChain } from './errors';
+import { errorChain } from '../client/errors';
 import { validateTopicName } from './topicName';
 
 /**

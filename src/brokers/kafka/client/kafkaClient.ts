@@ -12,7 +12,7 @@ import {
   type TailOptions,
   type TailSession,
   type TopicSummary,
-} from '../core/brokerClient';
+} from '../../../core/brokerClient';
 import type {
   ClusterDescription,
   ConfigEntry,
@@ -21,11 +21,11 @@ import type {
   OffsetResetPlan,
   OffsetResetTarget,
   TopicDescription,
-} from '../core/clusterModel';
-import { Capabilities } from '../core/brokerCapabilities';
-import { type Capability, CapabilitySet } from '../core/capabilities';
-import { BrokerOperationError } from '../core/errors';
-import { withTimeout } from '../core/timeout';
+} from '../../../core/clusterModel';
+import { Capabilities } from '../../../core/brokerCapabilities';
+import { type Capability, CapabilitySet } from '../../../core/capabilities';
+import { BrokerOperationError } from '../../../core/errors';
+import { withTimeout } from '../../../core/timeout';
 import {
   addKafkaPartitions,
   applyKafkaOffsetReset,
@@ -36,24 +36,24 @@ import {
   planKafkaOffsetReset,
   purgeKafkaTopic,
   setKafkaTopicConfig,
-} from './adminOperations';
+} from '../admin/adminOperations';
 import {
   describeKafkaCluster,
   describeKafkaConsumerGroup,
   describeKafkaTopic,
   describeKafkaTopicConfigs,
   listKafkaConsumerGroups,
-} from './clusterInspector';
-import { KafkaBulkProducer } from './bulkProducer';
-import { commitGroupOffsets } from './groupOffsets';
-import { alterTopicConfigIncrementally } from './incrementalConfigs';
-import { compressionType, registerCompressionCodecs } from './codecs';
-import { KafkaConversationTransport } from './conversations';
+} from '../admin/clusterInspector';
+import { KafkaBulkProducer } from '../produce/bulkProducer';
+import { commitGroupOffsets } from '../admin/groupOffsets';
+import { alterTopicConfigIncrementally } from '../admin/incrementalConfigs';
+import { compressionType, registerCompressionCodecs } from '../codecs/codecs';
+import { KafkaConversationTransport } from '../conversations/conversations';
 import { describeBrokerError } from './errors';
 import { kafkaLogCreator } from './logBridge';
-import { TokenEndpointError } from './oauthToken';
-import { buildSecurityOptions } from './security';
-import { KafkaTailSession } from './tailSession';
+import { TokenEndpointError } from '../auth/oauthToken';
+import { buildSecurityOptions } from '../auth/security';
+import { KafkaTailSession } from '../tail/tailSession';
 
 export interface KafkaClientOptions {
   logger: Logger;

@@ -12,6 +12,7 @@
  *           keyLength varint (-1 = null), key, valueLength varint, value,
  *           headerCount varint, [headerKeyLength varint, headerKey, headerValueLength varint, headerValue]
  */
+import type { BulkBatchEncoder, EncodedHeader } from '../../../core/brokerCapabilities';
 import { crc32c } from './crc32c';
 
 /** Bytes before the first record. */
@@ -21,8 +22,7 @@ const ATTRIBUTES_OFFSET = 21;
 const RECORD_COUNT_OFFSET = 57;
 const TWO_32 = 2 ** 32;
 
-/** A record header: name and value as UTF-8 bytes. */
-export type EncodedHeader = readonly [Uint8Array, Uint8Array];
+export type { EncodedHeader } from '../../../core/brokerCapabilities';
 
 /** Bytes taken by the varint of a zigzag-encoded int32 (record lengths, offsets, sizes: all small). */
 function sizeOfVarInt(value: number): number {
@@ -56,7 +56,7 @@ function writeInt64(buf: Buffer, value: number, at: number): void {
  * Builds one record batch. Records go in as they come; `finish` fills in the header and checksum.
  * The buffer grows when a record does not fit (a line larger than the expected batch size).
  */
-export class RecordBatchBuilder {
+export class RecordBatchBuilder implements BulkBatchEncoder {
   private buf: Buffer;
   private pos = BATCH_HEADER_SIZE;
   private count = 0;
@@ -187,7 +187,7 @@ export class RecordBatchBuilder {
       (value === null ? 1 : sizeOfVarInt(value.length) + value.length) +
       sizeOfVarInt(headers?.length ?? 0);
     for (const [name, headerValue] of headers ?? []) {
-      bodySize += sizeOfVarInt(name.length) + name.length + sizeOfVarInt(headerValue.length) + headerValue.length;
+      bodySize += sizeOfVarInt(name.length) + name.length + (headerValue === null ? 1 : sizeOfVarInt(headerValue.length) + headerValue.length);
     }
     this.ensure(bodySize + 5);
     this.writeVarInt(bodySize);
@@ -207,7 +207,11 @@ export class RecordBatchBuilder {
     this.writeVarInt(headers?.length ?? 0);
     for (const [name, headerValue] of headers ?? []) {
       this.writeBytes(name);
-      this.writeBytes(headerValue);
+      if (headerValue === null) {
+        this.writeVarInt(-1); // a header without a value
+      } else {
+        this.writeBytes(headerValue);
+      }
     }
     this.count++;
   }

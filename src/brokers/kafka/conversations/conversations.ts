@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import type { Logger } from '../core/brokerClient';
+import type { Logger } from '../../../core/brokerClient';
 import type {
   ConversationTransport,
   ListenOptions,
@@ -12,8 +12,8 @@ import type {
   RawRecord,
   RecordStream,
   WindowRead,
-} from '../core/conversationTransport';
-import { retryWhileSpreading } from './metadataRetry';
+} from '../../../core/conversationTransport';
+import { retryWhileSpreading } from '../client/metadataRetry';
 
 /** What the transport borrows from its cluster client (shared connections, bounded calls). */
 export interface ConversationTransportHooks {

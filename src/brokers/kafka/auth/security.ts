@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
 import type { Mechanism, SASLOptions } from 'kafkajs';
-import type { ClusterDefinition, ClusterSecrets } from '../core/brokerClient';
-import { BrokerOperationError } from '../core/errors';
+import type { ClusterDefinition, ClusterSecrets } from '../../../core/brokerClient';
+import { BrokerOperationError } from '../../../core/errors';
 import { oauthBearerMechanism } from './oauthBearerSasl';
 import { createTokenProvider } from './oauthToken';
 

@@ -1,7 +1,7 @@
 /** kafkajs messages as the tail shows them: key and value decoded (text, or base64 for binary), headers as text. */
 import type { IHeaders, KafkaMessage } from 'kafkajs';
-import type { TailMessage } from '../core/brokerClient';
-import { decodePayload } from '../tail/decode';
+import type { TailMessage } from '../../../core/brokerClient';
+import { decodePayload } from '../../../core/payload';
 
 /** One fetched message as a TailMessage. */
 export function toTailMessage(topic: string, partition: number, m: KafkaMessage): TailMessage {

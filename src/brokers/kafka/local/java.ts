@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { type ProcessRunner, runProcess } from '../docker/compose';
+import { type ProcessRunner, runProcess } from '../../../core/process';
 
 /** The oldest Java that Kafka 3.9 brokers and 4.x both run on. */
 export const MIN_JAVA_MAJOR = 17;

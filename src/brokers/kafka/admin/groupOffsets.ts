@@ -8,8 +8,8 @@
  * (kafkajsInternals.ts).
  */
 import type { Kafka } from 'kafkajs';
-import { BrokerOperationError } from '../core/errors';
-import { type KjsError, createCluster, createErrorFromCode, sendRaw } from './kafkajsInternals';
+import { BrokerOperationError } from '../../../core/errors';
+import { type KjsError, createCluster, createErrorFromCode, sendRaw } from '../client/kafkajsInternals';
 
 const OFFSET_COMMIT = 8;
 /** v5 (Kafka 2.1+): no retention time, no leader epoch, no group instance id; not yet "flexible". */

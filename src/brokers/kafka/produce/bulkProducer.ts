@@ -12,14 +12,14 @@
  * codecs.ts).
  */
 import type { Kafka } from 'kafkajs';
-import type { Logger, ProduceOptions } from '../core/brokerClient';
-import { BrokerOperationError } from '../core/errors';
-import { withTimeout } from '../core/timeout';
-import type { BulkBatch, BulkOutcome, BulkSender } from '../core/brokerCapabilities';
-import { compressionType } from './codecs';
-import { describeBrokerError } from './errors';
-import { type KjsCluster, type KjsError, type Retrier, createCluster, createErrorFromCode, createRetry, sendRaw } from './kafkajsInternals';
-import { BATCH_HEADER_SIZE, withCompressedRecords } from './recordBatch';
+import type { Logger, ProduceOptions } from '../../../core/brokerClient';
+import { BrokerOperationError } from '../../../core/errors';
+import { withTimeout } from '../../../core/timeout';
+import type { BulkBatch, BulkBatchEncoder, BulkOutcome, BulkSender } from '../../../core/brokerCapabilities';
+import { compressionType } from '../codecs/codecs';
+import { describeBrokerError } from '../client/errors';
+import { type KjsCluster, type KjsError, type Retrier, createCluster, createErrorFromCode, createRetry, sendRaw } from '../client/kafkajsInternals';
+import { BATCH_HEADER_SIZE, RecordBatchBuilder, rebuildBatch, recordSpans, withCompressedRecords } from './recordBatch';
 
 interface KjsProduceResponse {
   topics: { topicName: string; partitions: { partition: number; errorCode: number; baseOffset: string }[] }[];
@@ -102,6 +102,14 @@ export class KafkaBulkProducer implements BulkSender {
     this.acks = options.produce.acks ?? -1;
     this.codec = compressionType(options.produce.compression);
     this.operation = `Producing to "${options.topic}"`;
+  }
+
+  newBatch(capacity: number): BulkBatchEncoder {
+    return new RecordBatchBuilder(capacity);
+  }
+
+  sliceBatch(batch: Buffer, from: number, to: number): Buffer {
+    return rebuildBatch(batch, recordSpans(batch).slice(from, to));
   }
 
   async send(batches: BulkBatch[]): Promise<BulkOutcome[]> {

@@ -8,7 +8,7 @@ import type {
   TailMode,
   TailOptions,
   TailSession,
-} from '../core/brokerClient';
+} from '../../../core/brokerClient';
 import { createTailConsumer } from './tailConsumer';
 import type { TailedPartition } from './tailLayout';
 import { toTailMessage } from './tailMessages';

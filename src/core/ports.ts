@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import { type ProcessRunner, runProcess } from './compose';
+import { type ProcessRunner, runProcess } from './process';
 
 /** Whether something already listens on the port (on any address), by trying to bind it ourselves. */
 export async function isPortInUse(port: number): Promise<boolean> {

@@ -8,8 +8,8 @@ import type {
   GroupMember,
   PartitionLag,
   TopicDescription,
-} from '../core/clusterModel';
-import { retryWhileSpreading } from './metadataRetry';
+} from '../../../core/clusterModel';
+import { retryWhileSpreading } from '../client/metadataRetry';
 
 /**
  * Read-only questions the explorer asks a Kafka cluster. Each function makes few requests:

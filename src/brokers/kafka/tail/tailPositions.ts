@@ -2,7 +2,7 @@
  * Where a tail starts and how far behind it is: resolves the start option to an offset per
  * partition, and keeps positions and end offsets to report lag. No kafkajs objects here.
  */
-import type { TailLag, TailOptions } from '../core/brokerClient';
+import type { TailLag, TailOptions } from '../../../core/brokerClient';
 
 export interface PartitionOffsets {
   partition: number;

@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { Kafka, logLevel } from 'kafkajs';
-import { isPortInUse, portInUseMessage } from '../docker/ports';
+import { isPortInUse, portInUseMessage } from '../../../core/ports';
 import { loggingConfig, serverProperties, toProperties } from './brokerConfig';
 import { type KafkaManifest, usesLog4j2 } from './manifest';
 

@@ -1,5 +1,5 @@
 import { logLevel, type logCreator } from 'kafkajs';
-import type { Logger } from '../core/brokerClient';
+import type { Logger } from '../../../core/brokerClient';
 
 /** Sends kafkajs' own log lines to our Logger, keeping its namespace and the useful extra fields. */
 export function kafkaLogCreator(logger: Logger): logCreator {

@@ -2,7 +2,7 @@
  * Which topics a tail reads: the topics it names plus those matching its pattern. A pattern never
  * matches an internal topic (`__consumer_offsets` and the like), which a user tail has no use for.
  */
-import type { TailOptions } from '../core/brokerClient';
+import type { TailOptions } from '../../../core/brokerClient';
 
 /** The topics of `all` that match `pattern` and are not in `except`, sorted; internal topics never match. */
 export function matchingTopics(all: string[], pattern: RegExp, except: string[]): string[] {

@@ -4,7 +4,7 @@
  * shares a request in flight, so the identity provider sees one request per token lifetime.
  */
 
-import { BrokerOperationError } from '../core/errors';
+import { BrokerOperationError } from '../../../core/errors';
 
 /** Where and as whom to ask for tokens. */
 export interface ClientCredentials {

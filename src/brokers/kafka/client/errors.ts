@@ -3,7 +3,7 @@
  * (retries exceeded > connection error > ECONNREFUSED), so we walk the chain first.
  */
 
-import { BrokerOperationError, BrokerTimeoutError } from '../core/errors';
+import { BrokerOperationError, BrokerTimeoutError } from '../../../core/errors';
 
 interface ErrorLike {
   name?: string;

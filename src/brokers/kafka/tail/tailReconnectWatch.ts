@@ -7,7 +7,7 @@
  * watch asks it through a small host interface and tells it every state change through `onState`.
  */
 import type { Consumer, Kafka } from 'kafkajs';
-import type { Logger, TailState } from '../core/brokerClient';
+import type { Logger, TailState } from '../../../core/brokerClient';
 import { HEARTBEAT_INTERVAL_MS } from './tailConsumer';
 import { FetchHealth, type HealthLimits } from './tailHealth';
 import { ClusterLayout, type Layout, type TailedPartition } from './tailLayout';

@@ -6,7 +6,7 @@
  * kafkajs' own connections (kafkajsInternals.ts).
  */
 import type { Kafka } from 'kafkajs';
-import { type KjsError, createCluster, createErrorFromCode, sendRaw } from './kafkajsInternals';
+import { type KjsError, createCluster, createErrorFromCode, sendRaw } from '../client/kafkajsInternals';
 
 const INCREMENTAL_ALTER_CONFIGS = 44;
 const TOPIC_RESOURCE = 2;
