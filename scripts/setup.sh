@@ -12,8 +12,10 @@ START=$(date +%s)
 # --- Debian packages ------------------------------------------------------------------------
 # kcat: independent client for cross-checks and benchmarks. chromium: UI tests. libkrb5-dev and
 # ripgrep: code-server's install. docker-compose: a real Compose parser for the compose file test.
+# rabbitmq-server and beanstalkd: the tests start private servers from them (never the system
+# service); amqp-tools: an independent AMQP client for cross-checks.
 need=()
-for pkg in kcat chromium libkrb5-dev ripgrep docker-compose; do
+for pkg in kcat chromium libkrb5-dev ripgrep docker-compose rabbitmq-server amqp-tools beanstalkd; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]} > 0)); then

@@ -4,6 +4,7 @@
 #   static checks  typecheck (extension, tests, webview) and ESLint
 #   unit           plain mocha, no VS Code, no broker
 #   integration    the Kafka layer against real brokers, once on Kafka 3.9.2 and once on 4.4.0
+#   rabbitmq       against a private RabbitMQ node (own name, ports, data dir; never the system node)
 #   vscode         the in-host suite inside code-server's extension host, against a real broker
 #   e2e            Chromium drives code-server with the VSIX installed, against a real broker
 # MQX_SKIP_SETUP=1 skips setup (for quick reruns).
@@ -54,6 +55,10 @@ for version in 3.9.2 4.4.0; do
     npx mocha --config test/integration/.mocharc.json
   files+=("$RESULTS/integration-$version.json")
 done
+
+banner "rabbitmq (a private RabbitMQ node from the Debian package)"
+MQX_LAYER="rabbitmq" MQX_RESULTS_FILE="$RESULTS/rabbitmq.json" npx mocha --config test/rabbitmq/.mocharc.json
+files+=("$RESULTS/rabbitmq.json")
 
 banner "vscode (in-host suite in code-server, Kafka 4.4.0)"
 KAFKA_VERSION=4.4.0 MQX_LAYER="vscode (in-host)" MQX_RESULTS_FILE="$RESULTS/vscode.json" \
