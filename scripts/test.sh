@@ -5,6 +5,7 @@
 #   unit           plain mocha, no VS Code, no broker
 #   integration    the Kafka layer against real brokers, once on Kafka 3.9.2 and once on 4.4.0
 #   rabbitmq       against a private RabbitMQ node (own name, ports, data dir; never the system node)
+#   beanstalkd     against private beanstalkd servers on free ports
 #   vscode         the in-host suite inside code-server's extension host, against a real broker
 #   e2e            Chromium drives code-server with the VSIX installed, against a real broker
 # MQX_SKIP_SETUP=1 skips setup (for quick reruns).
@@ -59,6 +60,10 @@ done
 banner "rabbitmq (a private RabbitMQ node from the Debian package)"
 MQX_LAYER="rabbitmq" MQX_RESULTS_FILE="$RESULTS/rabbitmq.json" npx mocha --config test/rabbitmq/.mocharc.json
 files+=("$RESULTS/rabbitmq.json")
+
+banner "beanstalkd (private beanstalkd servers from the Debian package)"
+MQX_LAYER="beanstalkd" MQX_RESULTS_FILE="$RESULTS/beanstalkd.json" npx mocha --config test/beanstalkd/.mocharc.json
+files+=("$RESULTS/beanstalkd.json")
 
 banner "vscode (in-host suite in code-server, Kafka 4.4.0)"
 KAFKA_VERSION=4.4.0 MQX_LAYER="vscode (in-host)" MQX_RESULTS_FILE="$RESULTS/vscode.json" \
