@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import {
   type BrokerClient,
   type ClusterDefinition,
@@ -23,6 +23,8 @@ import type {
   TopicDescription,
 } from '../core/clusterModel';
 import { BrokerOperationError } from '../core/errors';
+import { produceAsRecordBatches, toKafkajsMessage } from './produceMessages';
+import { keyPartitioner } from './partitioner';
 import { withTimeout } from '../core/timeout';
 import {
   addKafkaPartitions,
@@ -211,22 +213,38 @@ export class KafkaClusterClient implements BrokerClient {
   }
 
   async produce(topic: string, messages: OutgoingMessage[], options: ProduceOptions = {}): Promise<ProduceResult[]> {
+    const kafkajsMessages = messages.map(toKafkajsMessage);
+    if (kafkajsMessages.some((m) => m === undefined)) {
+      return this.produceInOrder(topic, messages, options);
+    }
     return this.call(`Producing to "${topic}"`, async () => {
       const producer = await this.connectedProducer(options.idempotent === true);
       const metadata = await producer.send({
         topic,
         acks: options.idempotent ? -1 : (options.acks ?? -1),
         compression: compressionType(options.compression),
-        messages: messages.map((m) => ({
-          key: m.key,
-          value: m.value,
-          headers: m.headers,
-          partition: m.partition,
-          timestamp: m.timestamp,
-        })),
+        messages: kafkajsMessages as Message[],
       });
       return toProduceResults(topic, metadata);
     });
+  }
+
+  /** Messages with headers in an order kafkajs' producer would change (see produceMessages.ts): sent as our own record batches. */
+  private async produceInOrder(topic: string, messages: OutgoingMessage[], options: ProduceOptions): Promise<ProduceResult[]> {
+    if (options.idempotent) {
+      throw new BrokerOperationError(
+        `Producing to "${topic}" failed: a message repeats a header name with other headers in between (or puts a numeric header name after another), and the idempotent producer cannot keep that order. Turn idempotence off for this send.`,
+      );
+    }
+    const count = messages.some((m) => m.partition === undefined) ? (await this.describeTopic(topic)).partitions.length : 1;
+    const byKey = keyPartitioner(count);
+    let next = 0;
+    const sender = this.bulkProducer(topic, options);
+    try {
+      return await produceAsRecordBatches(topic, messages, (key) => (key === undefined ? next++ % count : byKey(key)), sender);
+    } finally {
+      await sender.close();
+    }
   }
 
   /**

@@ -22,7 +22,8 @@ const RECORD_COUNT_OFFSET = 57;
 const TWO_32 = 2 ** 32;
 
 /** A record header: name and value as UTF-8 bytes. */
-export type EncodedHeader = readonly [Uint8Array, Uint8Array];
+/** A header's name and value bytes; a null value is written with length -1 (a header without a value). */
+export type EncodedHeader = readonly [Uint8Array, Uint8Array | null];
 
 /** Bytes taken by the varint of a zigzag-encoded int32 (record lengths, offsets, sizes: all small). */
 function sizeOfVarInt(value: number): number {
@@ -187,7 +188,7 @@ export class RecordBatchBuilder {
       (value === null ? 1 : sizeOfVarInt(value.length) + value.length) +
       sizeOfVarInt(headers?.length ?? 0);
     for (const [name, headerValue] of headers ?? []) {
-      bodySize += sizeOfVarInt(name.length) + name.length + sizeOfVarInt(headerValue.length) + headerValue.length;
+      bodySize += sizeOfVarInt(name.length) + name.length + (headerValue === null ? 1 : sizeOfVarInt(headerValue.length) + headerValue.length);
     }
     this.ensure(bodySize + 5);
     this.writeVarInt(bodySize);
@@ -207,7 +208,11 @@ export class RecordBatchBuilder {
     this.writeVarInt(headers?.length ?? 0);
     for (const [name, headerValue] of headers ?? []) {
       this.writeBytes(name);
-      this.writeBytes(headerValue);
+      if (headerValue === null) {
+        this.writeVarInt(-1);
+      } else {
+        this.writeBytes(headerValue);
+      }
     }
     this.count++;
   }

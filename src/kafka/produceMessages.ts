@@ -1,0 +1,75 @@
+/**
+ * OutgoingMessages as kafkajs producer messages, and the fallback for what kafkajs cannot say.
+ *
+ * kafkajs takes headers as an object and encodes them in `Object.keys` order, a repeated name's
+ * values (an array) together (record/v0/index.js), so an interleaved repeat (a, b, a) or an
+ * integer-like name after another name cannot be expressed; a null value is encoded as a header
+ * without a value (length -1), as Kafka means it. Messages whose headers kafkajs would reorder are
+ * sent as record batches this extension encodes itself (recordBatch.ts, sent by bulkProducer.ts),
+ * which write any list in order.
+ */
+import type { IHeaders, Message } from 'kafkajs';
+import type { OutgoingMessage, ProduceResult } from '../core/brokerClient';
+import { type MessageHeader, headerList } from '../core/message';
+import type { BulkBatch, BulkSender } from '../produce/bulkPipeline';
+import { headerBytes, keyBytes, partitionKey, payloadBytes, valueBytes } from '../produce/messageBytes';
+import { RecordBatchBuilder } from './recordBatch';
+
+/** The kafkajs header object that encodes exactly this list, or undefined when none does. */
+export function kafkajsHeaders(headers: readonly MessageHeader[]): IHeaders | undefined {
+  const object: Record<string, (Buffer | null)[]> = Object.create(null) as Record<string, (Buffer | null)[]>;
+  for (const h of headers) {
+    (object[h.name] ??= []).push(h.value === null ? null : payloadBytes(h.value));
+  }
+  // What kafkajs will write: Object.keys order, each name's values together.
+  const written = Object.keys(object).flatMap((name) => object[name].map(() => name));
+  if (written.some((name, i) => name !== headers[i].name)) {
+    return undefined;
+  }
+  const result: Record<string, Buffer | null | (Buffer | null)[]> = Object.create(null) as Record<string, Buffer | null>;
+  for (const name of Object.keys(object)) {
+    result[name] = object[name].length === 1 ? object[name][0] : object[name];
+  }
+  // kafkajs encodes null as a header without a value; its types only say Buffer | string.
+  return result as IHeaders;
+}
+
+/** The kafkajs message for `m`, or undefined when kafkajs would not write its headers in order. */
+export function toKafkajsMessage(m: OutgoingMessage): Message | undefined {
+  const list = headerList(m.headers);
+  const headers = list.length === 0 ? undefined : kafkajsHeaders(list);
+  if (list.length > 0 && headers === undefined) {
+    return undefined;
+  }
+  return { key: keyBytes(m), value: valueBytes(m), headers, partition: m.partition, timestamp: m.timestamp };
+}
+
+/**
+ * Sends messages as record batches (one per partition, in order): for messages kafkajs cannot
+ * encode. `partitionOf` gives a message without a partition its partition (by key, else any).
+ */
+export async function produceAsRecordBatches(
+  topic: string,
+  messages: readonly OutgoingMessage[],
+  partitionOf: (key: string | Buffer | undefined) => number,
+  sender: BulkSender,
+): Promise<ProduceResult[]> {
+  const builders = new Map<number, RecordBatchBuilder>();
+  const now = Date.now();
+  for (const m of messages) {
+    const partition = m.partition ?? partitionOf(partitionKey(m));
+    let builder = builders.get(partition);
+    if (!builder) {
+      builder = new RecordBatchBuilder(1024);
+      builders.set(partition, builder);
+    }
+    builder.add(keyBytes(m), valueBytes(m), headerBytes(m.headers), m.timestamp === undefined ? now : Number(m.timestamp));
+  }
+  const batches: BulkBatch[] = [...builders].map(([partition, builder]) => ({ partition, count: builder.recordCount, batch: builder.finish() }));
+  const outcomes = await sender.send(batches);
+  const failed = outcomes.find((o) => o.error);
+  if (failed?.error) {
+    throw failed.error;
+  }
+  return outcomes.map((o) => ({ topic, partition: o.partition, offset: o.offset ?? '?' }));
+}
