@@ -65,7 +65,7 @@ function headerValue(name: string, value: unknown): Payload | null {
     return null;
   }
   if (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && 'base64' in value) {
-    const base64 = (value as { base64: unknown }).base64;
+    const base64 = value.base64;
     if (typeof base64 !== 'string' || !isBase64(base64)) {
       throw new EnvelopeError(`Header "${name}": "base64" must be a base64 string (A-Z, a-z, 0-9, +, /, padded with =).`);
     }

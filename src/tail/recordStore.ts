@@ -238,9 +238,9 @@ export class RecordStore {
           partition: m.partition,
           offset: m.offset,
           timestamp: m.timestamp,
-          key: preview(m.key, m.keyEncoding),
+          key: preview(m.key),
           keyFormat: m.key === null ? 'null' : m.keyEncoding === 'base64' ? 'binary' : 'text',
-          value: preview(m.value, m.valueEncoding),
+          value: preview(m.value),
           format: payloadFormat(m.value, m.valueEncoding),
           headers: m.headers.map(headerPreview).join(', ').slice(0, PREVIEW_CHARS),
           size: m.size,
@@ -378,7 +378,7 @@ export class RecordStore {
   }
 }
 
-function preview(text: string | null, encoding: PayloadEncoding): string {
+function preview(text: string | null): string {
   if (text === null) {
     return '';
   }

@@ -87,11 +87,11 @@ function runKcat(args: KcatArg[], timeoutMs: number, input?: string | Buffer, st
       const stdout = Buffer.concat(stdoutChunks).toString(stdoutEncoding);
       const stderr = Buffer.concat(stderrChunks).toString('utf8');
       if (timedOut) {
-        const err = new Error(`kcat ${args.join(' ')} timed out after ${timeoutMs} ms\nstderr:\n${stderr.trim()}`);
+        const err = new Error(`kcat ${argsText(args)} timed out after ${timeoutMs} ms\nstderr:\n${stderr.trim()}`);
         reject(Object.assign(err, { stdout }));
       } else if (code !== 0) {
         reject(
-          new Error(`kcat ${args.join(' ')} failed (${signal ?? `exit ${String(code)}`})\nstderr:\n${stderr.trim()}`),
+          new Error(`kcat ${argsText(args)} failed (${signal ?? `exit ${String(code)}`})\nstderr:\n${stderr.trim()}`),
         );
       } else {
         resolve({ stdout, stderr });
@@ -110,9 +110,13 @@ type KcatArg = string | { text: string; bytes: Buffer };
  * Node passes arguments as UTF-8, so an argument holding other bytes goes through `sh`, whose
  * printf writes them from octal escapes (digits only, nothing for the shell to interpret).
  */
+function argsText(args: KcatArg[]): string {
+  return args.map((a) => (typeof a === 'string' ? a : `${a.text}<${a.bytes.toString('hex')}>`)).join(' ');
+}
+
 function spawnKcat(args: KcatArg[]) {
   if (args.every((a) => typeof a === 'string')) {
-    return spawn('kcat', args as string[], { stdio: ['pipe', 'pipe', 'pipe'] });
+    return spawn('kcat', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   }
   const words = args.map((a, i) => (typeof a === 'string' ? `"$${i + 1}"` : `"$${i + 1}$(printf '${[...a.bytes].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('')}')"`));
   const script = `exec kcat ${words.map((w) => w.replace(/\$(\d+)/g, (_m, n: string) => `\${${n}}`)).join(' ')}`;

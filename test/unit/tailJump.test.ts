@@ -72,7 +72,7 @@ describe('tail details: copy as envelope (to produce the message again)', () => 
       { ...base, key: 'gone', value: null },
       { ...base, key: 'k', value: '42' },
     ];
-    const lines = cases.map((m) => envelopeOf(m)!);
+    const lines = cases.map((m) => envelopeOf(m));
     assert.deepEqual(lines, [
       '{"key":"order-1","value":{"id":12345678901234567890,"status":"paid"},"headers":{"source":"tail","correlation-id":"c-1"}}',
       '{"value":"plain text, \\"quoted\\""}',
