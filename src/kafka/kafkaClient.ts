@@ -233,7 +233,7 @@ export class KafkaClusterClient implements BrokerClient {
   private async produceInOrder(topic: string, messages: OutgoingMessage[], options: ProduceOptions): Promise<ProduceResult[]> {
     if (options.idempotent) {
       throw new BrokerOperationError(
-        `Producing to "${topic}" failed: a message repeats a header name with other headers in between (or puts a numeric header name after another), and the idempotent producer cannot keep that order. Turn idempotence off for this send.`,
+        `Producing to "${topic}" failed: a message has a header without a value, or repeats a header name with other headers in between (or puts a numeric header name after another), which the idempotent producer cannot send as written. Turn idempotence off for this send.`,
       );
     }
     const count = messages.some((m) => m.partition === undefined) ? (await this.describeTopic(topic)).partitions.length : 1;

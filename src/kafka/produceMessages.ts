@@ -3,10 +3,10 @@
  *
  * kafkajs takes headers as an object and encodes them in `Object.keys` order, a repeated name's
  * values (an array) together (record/v0/index.js), so an interleaved repeat (a, b, a) or an
- * integer-like name after another name cannot be expressed; a null value is encoded as a header
- * without a value (length -1), as Kafka means it. Messages whose headers kafkajs would reorder are
+ * integer-like name after another name cannot be expressed, and a null value (a header without a
+ * value) makes its encoder throw (it sizes the value with Buffer.byteLength). Such messages are
  * sent as record batches this extension encodes itself (recordBatch.ts, sent by bulkProducer.ts),
- * which write any list in order.
+ * which write any list in order, null values as length -1.
  */
 import type { IHeaders, Message } from 'kafkajs';
 import type { OutgoingMessage, ProduceResult } from '../core/brokerClient';
@@ -17,21 +17,24 @@ import { RecordBatchBuilder } from './recordBatch';
 
 /** The kafkajs header object that encodes exactly this list, or undefined when none does. */
 export function kafkajsHeaders(headers: readonly MessageHeader[]): IHeaders | undefined {
-  const object: Record<string, (Buffer | null)[]> = Object.create(null) as Record<string, (Buffer | null)[]>;
+  const object: Record<string, Buffer[]> = Object.create(null) as Record<string, Buffer[]>;
   for (const h of headers) {
-    (object[h.name] ??= []).push(h.value === null ? null : payloadBytes(h.value));
+    // kafkajs 2.2.4 cannot size a null header value (Buffer.byteLength(null) throws in record/v0).
+    if (h.value === null) {
+      return undefined;
+    }
+    (object[h.name] ??= []).push(payloadBytes(h.value));
   }
   // What kafkajs will write: Object.keys order, each name's values together.
   const written = Object.keys(object).flatMap((name) => object[name].map(() => name));
   if (written.some((name, i) => name !== headers[i].name)) {
     return undefined;
   }
-  const result: Record<string, Buffer | null | (Buffer | null)[]> = Object.create(null) as Record<string, Buffer | null>;
+  const result: IHeaders = Object.create(null) as IHeaders;
   for (const name of Object.keys(object)) {
     result[name] = object[name].length === 1 ? object[name][0] : object[name];
   }
-  // kafkajs encodes null as a header without a value; its types only say Buffer | string.
-  return result as IHeaders;
+  return result;
 }
 
 /** The kafkajs message for `m`, or undefined when kafkajs would not write its headers in order. */

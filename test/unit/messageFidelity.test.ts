@@ -52,7 +52,9 @@ describe('ordered headers of fetched records (kafkajs decodes them into an objec
 
 describe('kafkajs producer headers', () => {
   it('uses kafkajs arrays where they keep the order, and refuses what kafkajs would reorder', () => {
-    assert.deepEqual({ ...kafkajsHeaders([H('a', '1'), H('a', null), H('b', '')]) }, { a: [Buffer.from('1'), null], b: Buffer.alloc(0) });
+    assert.deepEqual({ ...kafkajsHeaders([H('a', '1'), H('a', '2'), H('b', '')]) }, { a: [Buffer.from('1'), Buffer.from('2')], b: Buffer.alloc(0) });
+    // kafkajs throws on a null header value: such a message goes the record-batch way.
+    assert.equal(kafkajsHeaders([H('a', '1'), H('a', null)]), undefined);
     assert.equal(kafkajsHeaders([H('a', '1'), H('b', '2'), H('a', '3')]), undefined);
     assert.equal(kafkajsHeaders([H('b', '1'), H('7', '2')]), undefined);
     assert.deepEqual(Object.keys(kafkajsHeaders([H('7', '1'), H('b', '2')]) ?? {}), ['7', 'b']);
