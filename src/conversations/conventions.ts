@@ -2,6 +2,7 @@
  * How a request names its conversation and its reply topic: header names, id encoding and any
  * extra headers, with presets for the common conventions. Pure logic, no `vscode`.
  */
+import type { RawHeader } from '../core/conversationTransport';
 import { randomBytes, randomUUID } from 'node:crypto';
 
 export type PresetName = 'plain' | 'spring' | 'cloudevents';
@@ -123,7 +124,10 @@ function cloudEventHeaders(type: string): Record<string, string> {
   return { ce_specversion: '1.0', ce_id: randomUUID(), ce_source: 'mq-explorer', ce_type: type };
 }
 
-/** Header values as text for display: printable ones as text, others formatted like ids. */
-export function headersAsText(headers: Record<string, Buffer>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, formatCorrelationId(value)]));
+/**
+ * Headers as text for display, in order, as `[name, value]` pairs: printable values as text,
+ * others formatted like ids, a header without a value as null.
+ */
+export function headersAsText(headers: readonly RawHeader[]): [string, string | null][] {
+  return headers.map((h) => [h.name, h.value === null ? null : formatCorrelationId(h.value)]);
 }

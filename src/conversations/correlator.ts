@@ -3,7 +3,7 @@
  * request registers a pending entry under its correlation id (bytes) before it is sent; the reply
  * consumer settles the entry whose id matches, so concurrent conversations never cross.
  */
-import type { ConversationTransport, RawRecord, RecordStream } from '../core/conversationTransport';
+import { type ConversationTransport, type RawRecord, type RecordStream, headerValue } from '../core/conversationTransport';
 import type { Logger } from '../core/brokerClient';
 import { type HeaderConvention, correlationKey, newCorrelationId, requestHeaders } from './conventions';
 
@@ -174,7 +174,7 @@ export class RequestReplyCorrelator {
   }
 
   private onReply(record: RawRecord): void {
-    const id = record.headers[this.convention.correlationHeader];
+    const id = headerValue(record.headers, this.convention.correlationHeader);
     if (!id) {
       return;
     }

@@ -3,7 +3,7 @@
  * `{{request.headers.x}}`, `{{request.value}}`, `{{request.topic}}`, `{{correlationId}}`…) and the
  * produce placeholders (`{{uuid}}`, `{{now}}`, `{{int 1 9}}`…). Pure logic, no `vscode`.
  */
-import type { RawRecord } from '../core/conversationTransport';
+import type { RawHeader, RawRecord } from '../core/conversationTransport';
 import { type TemplateContext, expandJson, expandText } from '../produce/templates';
 import { formatCorrelationId } from './conventions';
 
@@ -19,7 +19,8 @@ export interface RequestView {
   key: string | null;
   /** Parsed JSON when the value is JSON, else its text. */
   value: unknown;
-  headers: Record<string, string>;
+  /** The first value of each header name, as text; a header without a value is null. */
+  headers: Record<string, string | null>;
   correlationId: string;
 }
 
@@ -41,9 +42,19 @@ export function viewOfRequest(record: RawRecord, correlationId: Buffer): Request
     timestamp: record.timestamp,
     key: record.key?.toString('utf8') ?? null,
     value,
-    headers: Object.fromEntries(Object.entries(record.headers).map(([k, v]) => [k, formatCorrelationId(v)])),
+    headers: firstValues(record.headers),
     correlationId: formatCorrelationId(correlationId),
   };
+}
+
+function firstValues(headers: readonly RawHeader[]): Record<string, string | null> {
+  const values: Record<string, string | null> = Object.create(null) as Record<string, string | null>;
+  for (const h of headers) {
+    if (!(h.name in values)) {
+      values[h.name] = h.value === null ? null : formatCorrelationId(h.value);
+    }
+  }
+  return values;
 }
 
 /** The field a path names (`request.value.items.0.sku`), or undefined when there is none. */

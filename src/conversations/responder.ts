@@ -4,7 +4,7 @@
  * Pure logic over a ConversationTransport, no `vscode`.
  */
 import type { Logger } from '../core/brokerClient';
-import type { ConversationTransport, RawRecord, RecordStream } from '../core/conversationTransport';
+import { type ConversationTransport, type RawRecord, type RecordStream, headerValue } from '../core/conversationTransport';
 import { TemplateContext } from '../produce/templates';
 import { type HeaderConvention, formatCorrelationId, replyHeaders } from './conventions';
 import { renderReply, viewOfRequest } from './replyTemplate';
@@ -117,8 +117,8 @@ export class ResponderEngine {
   private async answer(record: RawRecord): Promise<void> {
     this.stats.received++;
     const { correlationHeader, replyToHeader } = this.options.convention;
-    const correlationId = record.headers[correlationHeader];
-    const replyTo = record.headers[replyToHeader]?.toString('utf8');
+    const correlationId = headerValue(record.headers, correlationHeader);
+    const replyTo = headerValue(record.headers, replyToHeader)?.toString('utf8');
     if (!correlationId || !replyTo) {
       this.stats.skipped++;
       this.logger.debug(`Responder on ${record.topic}: ${record.partition}/${record.offset} has no ${correlationHeader} or ${replyToHeader}; skipped`);

@@ -27,7 +27,8 @@ export interface TraceStep {
   header: string;
   key: string | null;
   value: string | null;
-  headers: Record<string, string>;
+  /** In the record's order, as `[name, text]` pairs (null: a header without a value). */
+  headers: [string, string | null][];
   /** Since the previous step (0 for the first). */
   latencyMs: number;
   /** Since the first step. */
@@ -50,8 +51,8 @@ export interface ConversationTrace {
 /** The header among `headerNames` whose value equals one of the id's byte forms, if any. */
 export function matchingHeader(record: RawRecord, candidates: readonly Buffer[], headerNames: readonly string[]): string | undefined {
   return headerNames.find((name) => {
-    const value = record.headers[name];
-    return value !== undefined && candidates.some((candidate) => candidate.equals(value));
+    // Every header of that name counts (a name may repeat); one without a value matches nothing.
+    return record.headers.some((h) => h.name === name && h.value !== null && candidates.some((candidate) => h.value !== null && candidate.equals(h.value)));
   });
 }
 

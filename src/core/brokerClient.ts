@@ -11,6 +11,7 @@ import type {
   ConsumerGroupSummary,
   TopicDescription,
 } from './clusterModel';
+import type { HeaderInput, MessageHeader, TimestampType } from './message';
 
 /** Where log lines from a client go; the extension bridges it to its LogOutputChannel. */
 export interface Logger {
@@ -123,10 +124,16 @@ export interface CreateTopicRequest {
 }
 
 export interface OutgoingMessage {
+  /** Absent: no key (null). "" is an empty key. */
   key?: string;
+  /** 'base64': `key` holds the key's bytes as base64 (bytes that are not UTF-8). */
+  keyEncoding?: 'base64';
   /** null: a tombstone (deletes the key on a compacted topic). */
   value: string | null;
-  headers?: Record<string, string>;
+  /** 'base64': `value` holds the value's bytes as base64. */
+  valueEncoding?: 'base64';
+  /** In order; a name may repeat and a value may be null. `{ name: "text" }` is accepted too (see headerList). */
+  headers?: HeaderInput;
   partition?: number;
   /** Milliseconds since epoch, as a decimal string; the producer's clock when omitted. */
   timestamp?: string;
@@ -154,9 +161,12 @@ export interface TailMessage {
   offset: string;
   /** Milliseconds since epoch, as the broker stored it. */
   timestamp: number;
+  timestampType: TimestampType;
+  /** null: the record has no key ("" is an empty key). */
   key: string | null;
   value: string | null;
-  headers: Record<string, string>;
+  /** In the record's order (names may repeat, values may be null); NO_HEADERS when there are none. */
+  headers: readonly MessageHeader[];
   /** Size of the value in bytes (before decoding). */
   size: number;
   /** The key's bytes were not UTF-8: `key` holds them as base64. */

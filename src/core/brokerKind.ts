@@ -34,7 +34,7 @@ export interface ProduceRules {
   /** Compression names a produce request may ask for. */
   readonly compressionNames: readonly string[];
   /** The partition the broker's default partitioner picks for a key, for a destination of `partitionCount` partitions. */
-  partitionerFor(partitionCount: number): (key: string) => number;
+  partitionerFor(partitionCount: number): (key: string | Buffer) => number;
 }
 
 export interface BrokerKindDefinition {

@@ -5,6 +5,16 @@
  * capability (brokerCapabilities.ts), whose declaration marks `send` as the write.
  */
 
+/** One header as bytes; `value` null for a header without a value (not the same as an empty one). */
+export interface RawHeader {
+  name: string;
+  value: Buffer | null;
+}
+
+/** The first value of a header as bytes; undefined when the name is absent or its first value is null. */
+export function headerValue(headers: readonly RawHeader[], name: string): Buffer | undefined {
+  return headers.find((h) => h.name === name)?.value ?? undefined;
+}
 /** One message as read from a topic, with raw bytes everywhere. */
 export interface RawRecord {
   topic: string;
@@ -14,8 +24,8 @@ export interface RawRecord {
   timestamp: number;
   key: Buffer | null;
   value: Buffer | null;
-  /** First value of each header (a repeated header name keeps its first value). */
-  headers: Record<string, Buffer>;
+  /** Every header in the record's order (a name may repeat, a value may be null). */
+  headers: RawHeader[];
 }
 
 /** One message to send; strings are sent as UTF-8. */

@@ -4,11 +4,10 @@
  */
 import { isUtf8 } from 'node:buffer';
 
-export interface DecodedPayload {
-  text: string;
-  /** As the text they are, or as base64 (the same union as the tail's PayloadEncoding). */
-  encoding: 'text' | 'base64';
-}
+import type { Payload } from './message';
+
+/** Bytes as the message model keeps them (message.ts). */
+export type DecodedPayload = Payload;
 
 /** Decodes bytes once, on arrival: valid UTF-8 stays text, anything else is kept as base64. */
 export function decodePayload(bytes: Uint8Array): DecodedPayload {

@@ -16,7 +16,9 @@
  */
 import type { BulkBatchEncoder, BulkOutcome, BulkSender, EncodedHeader } from '../core/brokerCapabilities';
 import type { ProduceResult } from '../core/brokerClient';
+import { type HeaderInput, headerList } from '../core/message';
 import { ProduceAccounting, type ProduceSummary } from './accounting';
+import { headerBytes, keyBytes, partitionKey, valueBytes } from '../core/messageBytes';
 import { JsonlChunkScanner, LINE_END_OF_CHUNK, LINE_FAST, openJsonl } from './bulkSource';
 import { DEFAULT_MAX_BATCH_BYTES, type PipelineOptions, missingPartition } from './pipeline';
 import type { ShapeOptions } from './shapes';
@@ -59,17 +61,15 @@ interface SentPart {
   columns: number[];
 }
 
-const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
-
-function encodeHeaders(headers: Record<string, string> | undefined): EncodedHeader[] | undefined {
-  return headers && Object.entries(headers).map(([name, value]) => [utf8(name), utf8(value)] as const);
+function encodeHeaders(headers: HeaderInput | undefined): EncodedHeader[] | undefined {
+  return headers && headerBytes(headers);
 }
 
 /** About the bytes a parsed message takes in a batch (ASCII assumed: only request sizes depend on it). */
 function encodedSize(m: SourceMessage['message']): number {
   let size = RECORD_OVERHEAD + (m.value?.length ?? 0) + (m.key?.length ?? 0);
-  for (const [name, value] of Object.entries(m.headers ?? {})) {
-    size += name.length + value.length + 10;
+  for (const h of headerList(m.headers)) {
+    size += h.name.length + (h.value?.text.length ?? 0) + 10;
   }
   return size;
 }
@@ -88,12 +88,13 @@ export async function produceJsonlFile(path: string, topic: string, sender: Bulk
 
   // What fast lines get from the defaults (slow lines get them from the parser).
   const defaults = options.shape.defaults ?? {};
-  const defaultKey = defaults.key === undefined ? null : utf8(defaults.key);
+  const defaultKey = keyBytes(defaults);
   const defaultHeaders = encodeHeaders(defaults.headers);
   const plainFastLines = defaultKey === null && defaultHeaders === undefined;
   const defaultKeyLength = defaults.key?.length ?? 0;
   const defaultPartitionMissing = missingPartition(defaults.partition, options.partitionCount);
-  const fixedPartition = defaults.partition ?? (defaults.key !== undefined ? options.partitionForKey(defaults.key) : undefined);
+  const defaultPartitionKey = partitionKey(defaults);
+  const fixedPartition = defaults.partition ?? (defaultPartitionKey !== undefined ? options.partitionForKey(defaultPartitionKey) : undefined);
 
   // The batch being filled: where producePipeline would cut it, hence which partition it uses.
   let batchCount = 0;
@@ -238,7 +239,8 @@ export async function produceJsonlFile(path: string, topic: string, sender: Bulk
           }
           item = found;
           const m = item.message;
-          partition = m.partition ?? (m.key !== undefined ? options.partitionForKey(m.key) : batchNumber % options.partitionCount);
+          const key = partitionKey(m);
+          partition = m.partition ?? (key !== undefined ? options.partitionForKey(key) : batchNumber % options.partitionCount);
           size = encodedSize(m);
         }
         // Send the request first when this record would take it past its size (kafkajs copies a
@@ -271,7 +273,7 @@ export async function produceJsonlFile(path: string, topic: string, sender: Bulk
           batchBytes += scanner.textLength + defaultKeyLength;
         } else {
           const m = item.message;
-          part.builder.add(m.key === undefined ? null : utf8(m.key), m.value === null ? null : utf8(m.value), encodeHeaders(m.headers), m.timestamp === undefined ? now : Number(m.timestamp));
+          part.builder.add(keyBytes(m), valueBytes(m), encodeHeaders(m.headers), m.timestamp === undefined ? now : Number(m.timestamp));
           part.lines.push(item.line);
           part.columns.push(item.column);
           batchBytes += (m.value?.length ?? 0) + (m.key?.length ?? 0);

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { SCAN_MAYBE_ENVELOPE, SCAN_NON_ASCII, SCAN_TEMPLATE, SCAN_VALID, scanJson } from './jsonScan';
-import { type ShapeOptions, parseJsonlLine } from './shapes';
+import { type ShapeOptions, hasHeaderPlaceholders, parseJsonlLine } from './shapes';
 import type { SourceIssue, SourceMessage } from './types';
 
 /** What `next()` found. */
@@ -195,7 +195,7 @@ export class JsonlChunkScanner {
 /** Whether default keys or headers hold placeholders, which the ordinary parser expands per message. */
 export function defaultsNeedTemplates(shape: ShapeOptions): boolean {
   const d = shape.defaults;
-  return !!shape.templates && !!d && (!!d.key?.includes('{{') || Object.values(d.headers ?? {}).some((v) => v.includes('{{')));
+  return !!shape.templates && !!d && (!!d.key?.includes('{{') || hasHeaderPlaceholders(d.headers));
 }
 
 /**

@@ -10,10 +10,12 @@
  * on which lines are valid; the unit tests compare the two on many valid and invalid lines.
  */
 
+import { ENVELOPE_FIELDS, EXPORT_FIELDS } from './envelope';
+
 /** The line is valid JSON. Without this bit, the other bits mean nothing. */
 export const SCAN_VALID = 1;
 /** The value is an object whose top-level names could make it an envelope (every name is one of
- * key/value/headers/partition/timestamp, or a name uses an escape, so its text is not its name). */
+ * an envelope field (envelope.ts), or a name uses an escape, so its text is not its name). */
 export const SCAN_MAYBE_ENVELOPE = 2;
 /** Some string holds bytes above 0x7F (the caller checks they are valid UTF-8). */
 export const SCAN_NON_ASCII = 4;
@@ -164,23 +166,31 @@ function skipWhitespace(b: Uint8Array, i: number, end: number): number {
   return i;
 }
 
+/** The names an envelope may hold (envelope.ts: ENVELOPE_FIELDS and EXPORT_FIELDS), as bytes, by length. */
+const ENVELOPE_NAMES: Map<number, Uint8Array[]> = (() => {
+  const byLength = new Map<number, Uint8Array[]>();
+  for (const name of [...ENVELOPE_FIELDS, ...EXPORT_FIELDS]) {
+    const bytes = new TextEncoder().encode(name);
+    byLength.set(bytes.length, [...(byLength.get(bytes.length) ?? []), bytes]);
+  }
+  return byLength;
+})();
+
 /** Whether b[s, e) is one of the envelope field names, written without escapes. */
 function isEnvelopeName(b: Uint8Array, s: number, e: number): boolean {
-  switch (e - s) {
-    case 3: // key
-      return b[s] === 0x6b && b[s + 1] === 0x65 && b[s + 2] === 0x79;
-    case 5: // value
-      return b[s] === 0x76 && b[s + 1] === 0x61 && b[s + 2] === 0x6c && b[s + 3] === 0x75 && b[s + 4] === 0x65;
-    case 7: // headers
-      return b[s] === 0x68 && b[s + 1] === 0x65 && b[s + 2] === 0x61 && b[s + 3] === 0x64 && b[s + 4] === 0x65 && b[s + 5] === 0x72 && b[s + 6] === 0x73;
-    case 9: // partition, timestamp
-      return (
-        (b[s] === 0x70 && b[s + 1] === 0x61 && b[s + 2] === 0x72 && b[s + 3] === 0x74 && b[s + 4] === 0x69 && b[s + 5] === 0x74 && b[s + 6] === 0x69 && b[s + 7] === 0x6f && b[s + 8] === 0x6e) ||
-        (b[s] === 0x74 && b[s + 1] === 0x69 && b[s + 2] === 0x6d && b[s + 3] === 0x65 && b[s + 4] === 0x73 && b[s + 5] === 0x74 && b[s + 6] === 0x61 && b[s + 7] === 0x6d && b[s + 8] === 0x70)
-      );
-    default:
-      return false;
+  const candidates = ENVELOPE_NAMES.get(e - s);
+  if (!candidates) {
+    return false;
   }
+  outer: for (const name of candidates) {
+    for (let i = 0; i < name.length; i++) {
+      if (b[s + i] !== name[i]) {
+        continue outer;
+      }
+    }
+    return true;
+  }
+  return false;
 }
 
 /**

@@ -3,6 +3,7 @@
  * for every message: sent (with exact partition/offset ranges), failed (with its line), or not
  * sent because the run was cancelled or stopped. Pure: the send function is injected.
  */
+import { partitionKey } from '../core/messageBytes';
 import type { OutgoingMessage, ProduceResult } from '../core/brokerClient';
 import { ProduceAccounting, type ProduceSummary } from './accounting';
 import type { SourceIssue, SourceMessage } from './types';
@@ -15,7 +16,7 @@ export interface PipelineOptions {
   /** Partitions of the topic: messages without one get one here, so offsets can be accounted exactly. */
   partitionCount: number;
   /** Partition for a keyed message (Kafka's murmur2 default partitioner in production). */
-  partitionForKey: (key: string) => number;
+  partitionForKey: (key: string | Buffer) => number;
   isCancelled?: () => boolean;
   /** Messages that must not be sent (e.g. they break the contract): a reason, or undefined. */
   reject?: (message: SourceMessage) => string | undefined;
@@ -107,7 +108,8 @@ export async function producePipeline(
     for (const item of items) {
       const m = item.message;
       if (m.partition === undefined) {
-        m.partition = m.key !== undefined ? options.partitionForKey(m.key) : sticky;
+        const key = partitionKey(m);
+        m.partition = key !== undefined ? options.partitionForKey(key) : sticky;
       }
     }
     const running = sendBatch(items);

@@ -4,6 +4,7 @@
  * envelope rule, templates and default key/headers/partition. Problems come back with their place.
  */
 import type { OutgoingMessage } from '../core/brokerClient';
+import { type HeaderInput, type MessageHeader, headerList } from '../core/message';
 import { compactJson, memberText } from '../core/jsonSource';
 import { type EnvelopeMode, EnvelopeError, envelopeToMessage, isEnvelope } from './envelope';
 import { JsonSyntaxError, arrayElementRanges, parseJson, positionAt } from './jsonText';
@@ -115,8 +116,18 @@ function applyTextTemplates(message: OutgoingMessage, options: ShapeOptions): Ou
     ...message,
     value: message.value === null ? null : expandText(message.value, t),
     key: message.key === undefined ? undefined : expandText(message.key, t),
-    headers: message.headers && Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, expandText(v, t)])),
+    headers: message.headers && expandHeaders(message.headers, t),
   };
+}
+
+/** Text header values with placeholders expanded (null and base64 values stay as they are). */
+function expandHeaders(headers: HeaderInput, t: TemplateContext): MessageHeader[] {
+  return headerList(headers).map((h) => (h.value?.encoding === 'text' ? { name: h.name, value: { text: expandText(h.value.text, t), encoding: 'text' } } : h));
+}
+
+/** Whether some text header value holds a placeholder. */
+export function hasHeaderPlaceholders(headers: HeaderInput | undefined): boolean {
+  return headerList(headers).some((h) => h.value?.encoding === 'text' && h.value.text.includes('{{'));
 }
 
 /** Whether a JSONL line is a comment (`//` or `#`), which also carries `@topic`/`@cluster` directives. */
@@ -148,13 +159,13 @@ export function parseJsonlLine(source: SourceLine, options: ShapeOptions): Sourc
 /** Default keys and headers given as options may hold placeholders too. */
 function applyKeyTemplates(message: OutgoingMessage, options: ShapeOptions): OutgoingMessage {
   const t = options.templates;
-  if (!t || (!message.key?.includes('{{') && !Object.values(message.headers ?? {}).some((v) => v.includes('{{')))) {
+  if (!t || (!message.key?.includes('{{') && !hasHeaderPlaceholders(message.headers))) {
     return message;
   }
   return {
     ...message,
     key: message.key === undefined ? undefined : expandText(message.key, t),
-    headers: message.headers && Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, expandText(v, t)])),
+    headers: message.headers && expandHeaders(message.headers, t),
   };
 }
 

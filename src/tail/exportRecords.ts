@@ -2,24 +2,34 @@
  * Serializes the filtered view for export: JSON (one array), JSONL (one object per line) or CSV
  * (RFC 4180 quoting). Produced in chunks so a million records never become one giant string.
  */
+import { type EnvelopeHeaderValue, type TimestampType, envelopeHeaders } from '../core/message';
 import type { StoredMessage } from './recordStore';
 
 export type ExportFormat = 'json' | 'jsonl' | 'csv';
 
-/** What one exported message holds; binary keys and values stay base64 and say so. */
+/**
+ * What one exported message holds: an envelope (src/produce/envelope.ts) that produces the same
+ * record again, plus where it was. Binary keys and values stay base64 and say so; a missing key is
+ * null, an empty one ""; headers keep their order, null values and bytes (see envelopeHeaders).
+ */
 export interface ExportedMessage {
   topic: string;
   partition: number;
   offset: string;
   timestamp: string;
+  timestampType: TimestampType;
   key: string | null;
   value: string | null;
-  headers: Record<string, string>;
+  headers: Record<string, EnvelopeHeaderValue> | [string, EnvelopeHeaderValue][];
   keyEncoding?: 'base64';
   valueEncoding?: 'base64';
 }
 
-export const CSV_COLUMNS = ['timestamp', 'topic', 'partition', 'offset', 'key', 'value', 'headers'] as const;
+/**
+ * CSV cells are text, so each payload has an encoding column: text, base64 (the cell is base64 of
+ * bytes that are not UTF-8) or null (none; the cell is empty, as it is for an empty text).
+ */
+export const CSV_COLUMNS = ['timestamp', 'timestampType', 'topic', 'partition', 'offset', 'key', 'keyEncoding', 'value', 'valueEncoding', 'headers'] as const;
 
 export function toExported(m: StoredMessage): ExportedMessage {
   const out: ExportedMessage = {
@@ -27,9 +37,10 @@ export function toExported(m: StoredMessage): ExportedMessage {
     partition: m.partition,
     offset: m.offset,
     timestamp: new Date(m.timestamp).toISOString(),
+    timestampType: m.timestampType,
     key: m.key,
     value: m.value,
-    headers: { ...m.headers },
+    headers: envelopeHeaders(m.headers) ?? {},
   };
   if (m.keyEncoding === 'base64') {
     out.keyEncoding = 'base64';
@@ -56,7 +67,18 @@ export function* exportChunks(records: Iterable<StoredMessage>, format: ExportFo
     } else if (format === 'jsonl') {
       parts.push(`${JSON.stringify(m)}\n`);
     } else {
-      const cells = [m.timestamp, m.topic, String(m.partition), m.offset, m.key, m.value, JSON.stringify(m.headers)];
+      const cells = [
+        m.timestamp,
+        m.timestampType,
+        m.topic,
+        String(m.partition),
+        m.offset,
+        m.key,
+        csvEncoding(m.key, m.keyEncoding),
+        m.value,
+        csvEncoding(m.value, m.valueEncoding),
+        JSON.stringify(m.headers),
+      ];
       parts.push(`${cells.map(csvCell).join(',')}\r\n`);
     }
     first = false;
@@ -78,7 +100,11 @@ export function exportToString(records: Iterable<StoredMessage>, format: ExportF
   return [...exportChunks(records, format)].join('');
 }
 
-/** A null becomes an empty cell; anything with a comma, quote or line break is quoted. */
+function csvEncoding(text: string | null, encoding: 'base64' | undefined): string {
+  return text === null ? 'null' : (encoding ?? 'text');
+}
+
+/** A null becomes an empty cell (its encoding column says null); anything with a comma, quote or line break is quoted. */
 function csvCell(value: string | null): string {
   if (value === null) {
     return '';

@@ -2,14 +2,17 @@
  * Message filters: pure, combinable (every criterion must match), compiled once and applied to each
  * message as it arrives and again to everything retained when the filter changes.
  */
+import type { MessageHeader } from '../core/message';
 import { parseJsonValue } from './json';
 
 /** The fields a filter reads; the record store hands out exactly this shape. */
 export interface FilterableMessage {
   topic: string;
+  /** null: no key ("" is an empty key). */
   key: string | null;
   value: string | null;
-  headers: Record<string, string> | undefined;
+  /** In the record's order; undefined or empty when none. */
+  headers: readonly MessageHeader[] | undefined;
   /** Message time, ms since the epoch. */
   timestamp: number;
 }
@@ -20,7 +23,13 @@ export type JsonOperator = '=' | '!=' | '<' | '>' | 'contains' | 'exists';
 export type FilterCriterion =
   | { kind: 'substring'; field: 'key' | 'value' | 'any'; text: string; caseSensitive?: boolean }
   | { kind: 'regex'; field: 'key' | 'value' | 'any'; pattern: string; flags?: string }
-  | { kind: 'header'; name: string; value?: string }
+  /**
+   * Some header `name`: any value when neither is given, a text value equal to `value`, or (isNull)
+   * a header without a value. A base64-shown value matches its base64 text.
+   */
+  | { kind: 'header'; name: string; value?: string; isNull?: boolean }
+  /** The key is missing (null) or empty (zero bytes): two different things. */
+  | { kind: 'key'; is: 'null' | 'empty' }
   | { kind: 'json'; path: string; op: JsonOperator; operand?: string }
   | { kind: 'type'; field?: string; type: string }
   /** Message time in [from, to], ms since the epoch, both inclusive; a missing end is open. */
@@ -74,7 +83,11 @@ function criterionProblem(item: unknown): string | undefined {
     case 'regex':
       return isField(c.field) && isStr(c.pattern) && isOptStr(c.flags) ? undefined : 'a regex needs field (key, value or any) and pattern.';
     case 'header':
-      return isStr(c.name) && isOptStr(c.value) ? undefined : 'a header criterion needs a name (and optionally a value).';
+      return isStr(c.name) && isOptStr(c.value) && (c.isNull === undefined || typeof c.isNull === 'boolean') && !(c.isNull === true && c.value !== undefined)
+        ? undefined
+        : 'a header criterion needs a name, and either a value or isNull (a header without a value).';
+    case 'key':
+      return c.is === 'null' || c.is === 'empty' ? undefined : 'a key criterion needs is: "null" or "empty".';
     case 'json':
       return isStr(c.path) && JSON_OPERATORS.includes(c.op as JsonOperator) && isOptStr(c.operand)
         ? undefined
@@ -153,10 +166,14 @@ function compileCriterion(criterion: FilterCriterion): CriterionTest {
       return (m) => fieldTexts(m, criterion.field).some((t) => regex.test(t));
     }
     case 'header':
-      return (m) => {
-        const value = m.headers?.[criterion.name];
-        return value !== undefined && (criterion.value === undefined || value === criterion.value);
-      };
+      return (m) =>
+        (m.headers ?? []).some(
+          (h) =>
+            h.name === criterion.name &&
+            (criterion.isNull === true ? h.value === null : criterion.value === undefined || (h.value !== null && h.value.text === criterion.value)),
+        );
+    case 'key':
+      return criterion.is === 'null' ? (m) => m.key === null : (m) => m.key === '';
     case 'json': {
       const path = parseJsonPath(criterion.path);
       return (m, cache) => compareJson(lookup(jsonOf(m, cache), path), criterion.op, criterion.operand);
@@ -270,7 +287,9 @@ export function describeFilter(spec: FilterSpec): string {
         case 'regex':
           return `${c.field} ~ /${c.pattern}/`;
         case 'header':
-          return c.value === undefined ? `header ${c.name}` : `header ${c.name} = "${c.value}"`;
+          return c.isNull ? `header ${c.name} is null` : c.value === undefined ? `header ${c.name}` : `header ${c.name} = "${c.value}"`;
+        case 'key':
+          return c.is === 'null' ? 'no key (null)' : 'empty key';
         case 'json':
           return c.op === 'exists' ? `${c.path} exists` : `${c.path} ${c.op} ${c.operand ?? ''}`;
         case 'type':

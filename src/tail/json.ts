@@ -3,8 +3,10 @@
  */
 import { endOfString } from '../core/jsonSource';
 
+import type { PayloadEncoding } from '../core/message';
+
 /** What a stored payload is: text (maybe JSON) or base64 of bytes that are not UTF-8. */
-export type PayloadEncoding = 'text' | 'base64';
+export type { PayloadEncoding } from '../core/message';
 
 /** What the panel shows a payload as. */
 export type PayloadFormat = 'json' | 'text' | 'binary' | 'null';

@@ -5,6 +5,7 @@
  * request, so the webview only ever holds the rows it shows.
  */
 import type { TailMessage } from '../core/brokerClient';
+import { type MessageHeader, NO_HEADERS, type TimestampType, headerPreview } from '../core/message';
 import { type PayloadEncoding, type PayloadFormat, payloadFormat } from './json';
 import { type FilterSpec, type MessagePredicate, compileFilter } from './filters';
 import { DEFAULT_HISTOGRAM_BINS, type TimeHistogram } from './histogram';
@@ -17,11 +18,14 @@ export interface StoredMessage {
   partition: number;
   offset: string;
   timestamp: number;
+  timestampType: TimestampType;
+  /** null: no key ("" is an empty key). */
   key: string | null;
   value: string | null;
   keyEncoding: PayloadEncoding;
   valueEncoding: PayloadEncoding;
-  headers: Record<string, string>;
+  /** In the record's order; NO_HEADERS when none. */
+  headers: readonly MessageHeader[];
   size: number;
 }
 
@@ -34,7 +38,10 @@ export interface TailRow {
   partition: number;
   offset: string;
   timestamp: number;
+  /** The key's preview ("" for both an empty and a missing key: `keyFormat` tells them apart). */
   key: string;
+  /** 'null': the record has no key; 'binary': `key` is base64 of bytes that are not UTF-8. */
+  keyFormat: PayloadFormat;
   value: string;
   format: PayloadFormat;
   headers: string;
@@ -57,7 +64,7 @@ export type { OffsetLocation } from './storeQueries';
 const PREVIEW_CHARS = 300;
 const KEY_BINARY = 1;
 const VALUE_BINARY = 2;
-const EMPTY_HEADERS: Record<string, string> = Object.freeze({});
+const LOG_APPEND_TIME = 4;
 
 export class RecordStore {
   private size = 0;
@@ -76,7 +83,7 @@ export class RecordStore {
   private flagCol = new Uint8Array(0);
   private keys: (string | null)[] = [];
   private values: (string | null)[] = [];
-  private headerCol: (Record<string, string> | undefined)[] = [];
+  private headerCol: (readonly MessageHeader[] | undefined)[] = [];
   /** Sequence numbers of matching records, oldest first, from `viewStart` on. */
   private view: number[] = [];
   private viewStart = 0;
@@ -126,10 +133,10 @@ export class RecordStore {
       this.offsetCol[slot] = Number(m.offset);
       this.timeCol[slot] = m.timestamp;
       this.sizeCol[slot] = m.size;
-      this.flagCol[slot] = (m.keyBinary ? KEY_BINARY : 0) | (m.valueBinary ? VALUE_BINARY : 0);
+      this.flagCol[slot] = (m.keyBinary ? KEY_BINARY : 0) | (m.valueBinary ? VALUE_BINARY : 0) | (m.timestampType === 'LogAppendTime' ? LOG_APPEND_TIME : 0);
       this.keys[slot] = m.key;
       this.values[slot] = m.value;
-      this.headerCol[slot] = hasAny(m.headers) ? m.headers : undefined;
+      this.headerCol[slot] = m.headers.length > 0 ? m.headers : undefined;
       this.size++;
       this.received++;
       if (!this.scan && this.predicate({ topic: m.topic, key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp })) {
@@ -231,10 +238,11 @@ export class RecordStore {
           partition: m.partition,
           offset: m.offset,
           timestamp: m.timestamp,
-          key: preview(m.key, m.keyEncoding),
-          value: preview(m.value, m.valueEncoding),
+          key: preview(m.key),
+          keyFormat: m.key === null ? 'null' : m.keyEncoding === 'base64' ? 'binary' : 'text',
+          value: preview(m.value),
           format: payloadFormat(m.value, m.valueEncoding),
-          headers: Object.entries(m.headers).map(([k, v]) => `${k}=${v}`).join(', ').slice(0, PREVIEW_CHARS),
+          headers: m.headers.map(headerPreview).join(', ').slice(0, PREVIEW_CHARS),
           size: m.size,
         });
       }
@@ -255,11 +263,12 @@ export class RecordStore {
       partition: this.partitionCol[slot],
       offset: String(this.offsetCol[slot]),
       timestamp: this.timeCol[slot],
+      timestampType: flags & LOG_APPEND_TIME ? 'LogAppendTime' : 'CreateTime',
       key: this.keys[slot],
       value: this.values[slot],
       keyEncoding: flags & KEY_BINARY ? 'base64' : 'text',
       valueEncoding: flags & VALUE_BINARY ? 'base64' : 'text',
-      headers: this.headerCol[slot] ?? EMPTY_HEADERS,
+      headers: this.headerCol[slot] ?? NO_HEADERS,
       size: this.sizeCol[slot],
     };
   }
@@ -369,18 +378,11 @@ export class RecordStore {
   }
 }
 
-function hasAny(headers: Record<string, string>): boolean {
-  for (const _ in headers) {
-    return true;
-  }
-  return false;
-}
-
-function preview(text: string | null, encoding: PayloadEncoding): string {
+function preview(text: string | null): string {
   if (text === null) {
     return '';
   }
   const cut = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
-  const oneLine = cut.replace(/\s+/g, ' ');
-  return encoding === 'base64' ? `base64:${oneLine}` : oneLine;
+  // Binary is marked by the row's format (a badge), not by a prefix that reads like a link.
+  return cut.replace(/\s+/g, ' ');
 }

@@ -4,6 +4,7 @@
  * The host keeps the records; the webview asks for the rows it shows, by index of the filtered view.
  */
 import type { TailIdentity, TailMode, TailState } from '../core/brokerClient';
+import type { TimestampType } from '../core/message';
 import { type FilterSpec, isFilterSpec } from '../tail/filters';
 import type { ExportFormat } from '../tail/exportRecords';
 import type { TimeHistogram, TimeRange } from '../tail/histogram';
@@ -51,11 +52,16 @@ export interface TailJump {
 export interface TailDetails {
   seq: number;
   title: string;
+  timestampType: TimestampType;
+  /** What the pane shows (null and empty keys in words, binary as base64 and hex). */
   key: string;
   value: string;
   headers: string;
-  /** The message as a JSONL envelope line to produce again; undefined for binary keys or values. */
-  envelope?: string;
+  /** What Copy key / Copy value put on the clipboard (base64 for binary); absent when there is no key (null) or no value. */
+  keyCopy?: string;
+  valueCopy?: string;
+  /** The message as a JSONL envelope line that produces the same record again. */
+  envelope: string;
 }
 
 export type HostToWebview =

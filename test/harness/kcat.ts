@@ -5,13 +5,20 @@
  */
 import { spawn } from 'node:child_process';
 
-/** A message to produce. `partition` omitted: kcat's (librdkafka's) partitioner decides. */
+/**
+ * A message to produce. `partition` omitted: kcat's (librdkafka's) partitioner decides. Key and
+ * value may be bytes (sent through stdin as they are). Headers as a list keep their order and may
+ * repeat a name; a null value is sent as `-H name` (a header without a value); a Buffer value is
+ * passed to kcat as raw bytes (not UTF-8).
+ */
 export interface KcatMessage {
-  key?: string;
-  value: string;
-  headers?: Record<string, string>;
+  key?: string | Buffer;
+  value: string | Buffer;
+  headers?: Record<string, string> | KcatHeader[];
   partition?: number;
 }
+
+export type KcatHeader = [name: string, value: string | Buffer | null];
 
 export interface KcatProduceOptions {
   /** kcat -z codec: none, gzip, snappy, lz4 or zstd. */
@@ -58,9 +65,9 @@ interface KcatResult {
 }
 
 /** Runs kcat with a hard deadline; rejects with its stderr on failure or timeout. */
-function runKcat(args: string[], timeoutMs: number, input?: string): Promise<KcatResult> {
+function runKcat(args: KcatArg[], timeoutMs: number, input?: string | Buffer, stdoutEncoding: BufferEncoding = 'utf8'): Promise<KcatResult> {
   return new Promise<KcatResult>((resolve, reject) => {
-    const child = spawn('kcat', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnKcat(args);
     // Decoded once at the end: a chunk may end inside a multibyte UTF-8 character.
     const stdoutChunks: Buffer[] = [];
     const stderrChunks: Buffer[] = [];
@@ -77,14 +84,14 @@ function runKcat(args: string[], timeoutMs: number, input?: string): Promise<Kca
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      const stdout = Buffer.concat(stdoutChunks).toString('utf8');
+      const stdout = Buffer.concat(stdoutChunks).toString(stdoutEncoding);
       const stderr = Buffer.concat(stderrChunks).toString('utf8');
       if (timedOut) {
-        const err = new Error(`kcat ${args.join(' ')} timed out after ${timeoutMs} ms\nstderr:\n${stderr.trim()}`);
+        const err = new Error(`kcat ${argsText(args)} timed out after ${timeoutMs} ms\nstderr:\n${stderr.trim()}`);
         reject(Object.assign(err, { stdout }));
       } else if (code !== 0) {
         reject(
-          new Error(`kcat ${args.join(' ')} failed (${signal ?? `exit ${String(code)}`})\nstderr:\n${stderr.trim()}`),
+          new Error(`kcat ${argsText(args)} failed (${signal ?? `exit ${String(code)}`})\nstderr:\n${stderr.trim()}`),
         );
       } else {
         resolve({ stdout, stderr });
@@ -96,8 +103,32 @@ function runKcat(args: string[], timeoutMs: number, input?: string): Promise<Kca
   });
 }
 
-function headersKey(headers: Record<string, string> | undefined): string {
-  return JSON.stringify(Object.entries(headers ?? {}));
+/** An argument, or one whose tail is raw bytes (a header value that is not UTF-8). */
+type KcatArg = string | { text: string; bytes: Buffer };
+
+/**
+ * Node passes arguments as UTF-8, so an argument holding other bytes goes through `sh`, whose
+ * printf writes them from octal escapes (digits only, nothing for the shell to interpret).
+ */
+function argsText(args: KcatArg[]): string {
+  return args.map((a) => (typeof a === 'string' ? a : `${a.text}<${a.bytes.toString('hex')}>`)).join(' ');
+}
+
+function spawnKcat(args: KcatArg[]) {
+  if (args.every((a) => typeof a === 'string')) {
+    return spawn('kcat', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+  const words = args.map((a, i) => (typeof a === 'string' ? `"$${i + 1}"` : `"$${i + 1}$(printf '${[...a.bytes].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('')}')"`));
+  const script = `exec kcat ${words.map((w) => w.replace(/\$(\d+)/g, (_m, n: string) => `\${${n}}`)).join(' ')}`;
+  return spawn('sh', ['-c', script, 'kcat', ...args.map((a) => (typeof a === 'string' ? a : a.text))], { stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+function headerList(headers: KcatMessage['headers']): KcatHeader[] {
+  return Array.isArray(headers) ? headers : Object.entries(headers ?? {});
+}
+
+function headersKey(headers: KcatMessage['headers']): string {
+  return JSON.stringify(headerList(headers).map(([n, v]) => [n, Buffer.isBuffer(v) ? v.toString('hex') : v]));
 }
 
 function validate(message: KcatMessage, index: number): void {
@@ -110,7 +141,7 @@ function validate(message: KcatMessage, index: number): void {
     }
   }
   // kcat drops empty input records, so an empty value is only representable with a key.
-  if (message.key === undefined && message.value === '') {
+  if (message.key === undefined && message.value.length === 0) {
     throw new Error(`message ${index}: kcat cannot produce an empty value without a key`);
   }
 }
@@ -146,7 +177,7 @@ export async function kcatProduce(
   }
   for (const batch of batches) {
     const head = batch[0];
-    const args = ['-b', bootstrap, '-P', '-t', topic, '-D', MESSAGE_DELIMITER];
+    const args: KcatArg[] = ['-b', bootstrap, '-P', '-t', topic, '-D', MESSAGE_DELIMITER];
     args.push('-X', `message.timeout.ms=${timeoutMs}`);
     if (head.key !== undefined) {
       args.push('-K', KEY_DELIMITER);
@@ -157,13 +188,18 @@ export async function kcatProduce(
     if (opts.compression) {
       args.push('-z', opts.compression);
     }
-    for (const [name, value] of Object.entries(head.headers ?? {})) {
-      args.push('-H', `${name}=${value}`);
+    for (const [name, value] of headerList(head.headers)) {
+      // `-H name` without "=" is a header without a value (null).
+      args.push('-H', value === null ? name : Buffer.isBuffer(value) ? { text: `${name}=`, bytes: value } : `${name}=${value}`);
     }
-    const input = batch
-      .map((m) => (m.key !== undefined ? `${m.key}${KEY_DELIMITER}${m.value}` : m.value))
-      .join(MESSAGE_DELIMITER);
-    await runKcat(args, timeoutMs + 10_000, input + MESSAGE_DELIMITER);
+    const input = Buffer.concat(
+      batch.flatMap((m) => [
+        ...(m.key !== undefined ? [Buffer.from(m.key), Buffer.from(KEY_DELIMITER)] : []),
+        Buffer.from(m.value),
+        Buffer.from(MESSAGE_DELIMITER),
+      ]),
+    );
+    await runKcat(args, timeoutMs + 10_000, input);
   }
 }
 
@@ -235,4 +271,40 @@ export async function kcatListTopics(bootstrap: string, timeoutMs = DEFAULT_TIME
   const { stdout } = await runKcat(['-b', bootstrap, '-L', '-J'], timeoutMs);
   const metadata = JSON.parse(stdout) as { topics?: { topic: string }[] };
   return (metadata.topics ?? []).map((t) => t.topic).sort();
+}
+
+/** One record as kcat read it, byte for byte: what the fidelity tests compare. */
+export interface KcatRawRecord {
+  partition: number;
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  /** Every header in the record's order; null for a header without a value. */
+  headers: [string, Buffer | null][];
+  timestampMs: number;
+  /** kcat's tstype: "create" or "logappend". */
+  timestampType: string;
+}
+
+/**
+ * Reads `count` records with `kcat -J` and keeps their exact bytes: kcat writes keys, values and
+ * header values into its JSON as raw bytes (escaping only quotes, backslashes and control
+ * characters), so the output is read as latin1 (one character per byte) and turned back into bytes.
+ */
+export async function kcatConsumeRaw(bootstrap: string, topic: string, count: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<KcatRawRecord[]> {
+  const { stdout } = await runKcat(['-b', bootstrap, '-C', '-t', topic, '-J', '-c', String(count), '-o', 'beginning'], timeoutMs, undefined, 'latin1');
+  const bytes = (text: string | null | undefined): Buffer | null => (text === null || text === undefined ? null : Buffer.from(text, 'latin1'));
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => {
+      const m = JSON.parse(line) as KcatJsonMessage & { tstype?: string };
+      const flat = m.headers ?? [];
+      const headers: [string, Buffer | null][] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        headers.push([bytes(flat[i])?.toString('utf8') ?? '', bytes(flat[i + 1])]);
+      }
+      return { partition: m.partition, offset: m.offset, key: bytes(m.key), value: bytes(m.payload), headers, timestampMs: m.ts ?? -1, timestampType: m.tstype ?? '' };
+    })
+    .sort((a, b) => a.partition - b.partition || a.offset - b.offset);
 }

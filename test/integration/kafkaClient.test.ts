@@ -123,9 +123,9 @@ describe(`Kafka client against a real broker (Kafka ${DEFAULT_KAFKA_VERSION})`, 
       .sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset))
       .map((m) => [m.partition, m.offset, m.key, m.value, m.headers]);
     assert.deepEqual(seen, [
-      [0, '1', 'k1', 'one', { trace: 'a' }],
-      [1, '0', 'k2', 'two', {}],
-      [1, '1', null, 'three', {}],
+      [0, '1', 'k1', 'one', [{ name: 'trace', value: { text: 'a', encoding: 'text' } }]],
+      [1, '0', 'k2', 'two', []],
+      [1, '1', null, 'three', []],
     ]);
 
     const admin = independent.admin();

@@ -16,7 +16,7 @@ import { buildTimeline, renderTraceMarkdown } from '../../src/conversations/trac
 import { TemplateContext } from '../../src/produce/templates';
 
 function record(fields: Partial<RawRecord>): RawRecord {
-  return { topic: 't', partition: 0, offset: '0', timestamp: 0, key: null, value: null, headers: {}, ...fields };
+  return { topic: 't', partition: 0, offset: '0', timestamp: 0, key: null, value: null, headers: [], ...fields };
 }
 
 /** An in-memory stand-in for the transport: keeps sends, lets the test deliver replies. */
@@ -75,7 +75,7 @@ describe('conversations: conventions', () => {
 
 describe('conversations: reply templates', () => {
   const request = viewOfRequest(
-    record({ key: Buffer.from('cust-1'), value: Buffer.from('{"orderId": 42, "items": [{"sku": "A"}]}'), headers: { tenant: Buffer.from('acme') } }),
+    record({ key: Buffer.from('cust-1'), value: Buffer.from('{"orderId": 42, "items": [{"sku": "A"}]}'), headers: [{ name: 'tenant', value: Buffer.from('acme') }] }),
     Buffer.from('cid-9'),
   );
 
@@ -102,10 +102,10 @@ describe('conversations: correlator (in memory)', () => {
     assert.equal(transport.listens, 1);
     assert.equal(correlator.inFlight, 3);
     // Replies arrive in reverse order, plus one for nobody.
-    transport.listener!(record({ headers: { 'correlation-id': Buffer.from('stranger') } }));
+    transport.listener!(record({ headers: [{ name: 'correlation-id', value: Buffer.from('stranger') }] }));
     for (const { message } of [...transport.sent].reverse()) {
       const id = (message.headers as Record<string, Buffer>)['correlation-id'];
-      transport.listener!(record({ value: Buffer.from(`re ${String(message.value)}`), headers: { 'correlation-id': id } }));
+      transport.listener!(record({ value: Buffer.from(`re ${String(message.value)}`), headers: [{ name: 'correlation-id', value: id }] }));
     }
     const trips = await Promise.all(pending);
     assert.deepEqual(trips.map((t) => t.reply.value?.toString()), ['re 1', 're 2', 're 3']);
@@ -130,10 +130,10 @@ describe('conversations: trace timeline', () => {
     const id = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
     const steps = buildTimeline(
       [
-        record({ topic: 'b', timestamp: 300, headers: { kafka_correlationId: Buffer.from(id.replace(/-/g, ''), 'hex') } }),
-        record({ topic: 'a', timestamp: 100, headers: { 'correlation-id': Buffer.from(id) }, value: Buffer.from('``` tricky') }),
-        record({ topic: 'a', timestamp: 150, headers: { 'correlation-id': Buffer.from('other') } }),
-        record({ topic: 'c', timestamp: 1_000, headers: { ce_correlationid: Buffer.from(id) } }),
+        record({ topic: 'b', timestamp: 300, headers: [{ name: 'kafka_correlationId', value: Buffer.from(id.replace(/-/g, ''), 'hex') }] }),
+        record({ topic: 'a', timestamp: 100, headers: [{ name: 'correlation-id', value: Buffer.from(id) }], value: Buffer.from('``` tricky') }),
+        record({ topic: 'a', timestamp: 150, headers: [{ name: 'correlation-id', value: Buffer.from('other') }] }),
+        record({ topic: 'c', timestamp: 1_000, headers: [{ name: 'ce_correlationid', value: Buffer.from(id) }] }),
       ],
       id,
       knownCorrelationHeaders(),

@@ -4,6 +4,7 @@ import { Capabilities, type MessageProducer, requireCapability, type Tailing } f
 import type { BrokerClient, ClusterDefinition, OutgoingMessage, TailListener, TailMessage } from '../../src/core/brokerClient';
 import { type BrokerKindDefinition, BrokerKindRegistry } from '../../src/core/brokerKind';
 import { CapabilitySet } from '../../src/core/capabilities';
+import { headerList } from '../../src/core/message';
 import { readOnlyClient } from '../../src/connections/readOnlyClient';
 import { producePipeline } from '../../src/produce/pipeline';
 import { parseText } from '../../src/produce/shapes';
@@ -29,7 +30,8 @@ class FakeBroker {
       timestamp: 1_700_000_000_000 + queue.length,
       key: message.key ?? null,
       value: message.value,
-      headers: { ...message.headers },
+      timestampType: 'CreateTime',
+      headers: headerList(message.headers),
       size: message.value?.length ?? 0,
     };
     queue.push(stored);

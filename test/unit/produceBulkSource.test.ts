@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { type HeaderInput, headerList } from '../../src/core/message';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OutgoingMessage, ProduceResult } from '../../src/core/brokerClient';
@@ -19,6 +20,16 @@ const decodeRecordBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder')
 }>;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
+/** Headers as name -> text, to compare both paths (these tests use unique text headers). */
+function textHeaders(headers: HeaderInput | undefined): Record<string, string> | undefined {
+  return headers === undefined ? undefined : Object.fromEntries(headerList(headers).map((h) => [h.name, h.value?.text ?? '(null)']));
+}
+
+function withTextHeaders<T extends { headers?: HeaderInput }>(m: T): Omit<T, 'headers'> & { headers?: Record<string, string> } {
+  const { headers, ...rest } = m;
+  return headers === undefined ? rest : { ...rest, headers: textHeaders(headers) };
+}
+
 /** One message or problem, as both paths must report it. */
 type Seen = { line: number; column: number; value?: string | null; key?: string; headers?: Record<string, string>; partition?: number; timestamp?: string; problem?: string };
 
@@ -26,7 +37,7 @@ type Seen = { line: number; column: number; value?: string | null; key?: string;
 async function ordinary(file: string, shape: ShapeOptions): Promise<Seen[]> {
   const seen: Seen[] = [];
   for await (const item of jsonlItems(fileLines(file), shape)) {
-    seen.push('kind' in item ? { line: item.line, column: item.column, problem: item.message } : { line: item.line, column: item.column, ...item.message });
+    seen.push('kind' in item ? { line: item.line, column: item.column, problem: item.message } : { line: item.line, column: item.column, ...withTextHeaders(item.message) });
   }
   return seen;
 }
@@ -46,7 +57,7 @@ async function scanned(file: string, shape: ShapeOptions, chunkBytes?: number): 
           shape.templates?.next();
         } else {
           const item = scanner.item!;
-          seen.push('kind' in item ? { line: item.line, column: item.column, problem: item.message } : { line: item.line, column: item.column, ...item.message });
+          seen.push('kind' in item ? { line: item.line, column: item.column, problem: item.message } : { line: item.line, column: item.column, ...withTextHeaders(item.message) });
           if (!('kind' in item)) {
             shape.templates?.next();
           }
@@ -131,7 +142,7 @@ class FakeBroker {
     for (const m of messages) {
       const list = byPartition.get(m.partition!) ?? [];
       byPartition.set(m.partition!, list);
-      list.push({ line: 0, column: 0, value: m.value, key: m.key, headers: m.headers, timestamp: m.timestamp });
+      list.push({ line: 0, column: 0, value: m.value, key: m.key, headers: textHeaders(m.headers), timestamp: m.timestamp });
     }
     return Promise.resolve([...byPartition].map(([partition, records]) => ({ topic: 't', partition, offset: this.append(partition, records) })));
   };

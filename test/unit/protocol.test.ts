@@ -56,10 +56,23 @@ describe('webview protocol', () => {
 });
 
 describe('decodeHeaders', () => {
-  it('turns Buffers and repeated headers into text', () => {
+  it('keeps order, repeated names and null values; text when UTF-8, else base64', () => {
     assert.deepEqual(
-      decodeHeaders({ a: Buffer.from('1'), b: [Buffer.from('x'), Buffer.from('y')], c: 'plain', d: undefined }),
-      { a: '1', b: 'x, y', c: 'plain', d: '' },
+      decodeHeaders([
+        { name: 'a', value: Buffer.from('1') },
+        { name: 'b', value: null },
+        { name: 'a', value: Buffer.from('2') },
+        { name: 'c', value: Buffer.from([0xff, 0x00]) },
+        { name: 'd', value: Buffer.alloc(0) },
+      ]),
+      [
+        { name: 'a', value: { text: '1', encoding: 'text' } },
+        { name: 'b', value: null },
+        { name: 'a', value: { text: '2', encoding: 'text' } },
+        { name: 'c', value: { text: '/wA=', encoding: 'base64' } },
+        { name: 'd', value: { text: '', encoding: 'text' } },
+      ],
     );
+    assert.equal(decodeHeaders([]).length, 0);
   });
 });

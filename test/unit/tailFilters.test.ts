@@ -1,14 +1,15 @@
 import * as assert from 'node:assert/strict';
+import { headerList } from '../../src/core/message';
 import { type FilterSpec, type FilterableMessage, compileFilter, describeFilter, filterSpecProblem, isFilterSpec, parseJsonPath } from '../../src/tail/filters';
 import { traceRequestFor } from '../../src/webview/tailTrace';
 
 const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
 const messages: FilterableMessage[] = [
-  { topic: 'orders', key: 'order-1', value: '{"type":"OrderCreated","total":42,"status":"new","tags":["vip","eu"],"customer":{"name":"Ada"}}', headers: { source: 'web' }, timestamp: T0 },
-  { topic: 'orders', key: 'order-2', value: '{"type":"OrderPaid","total":7.5,"status":"paid","tags":[],"customer":{"name":"Bob"}}', headers: { source: 'app', trace: 'x' }, timestamp: T0 + 1000 },
-  { topic: 'orders', key: null, value: 'plain text ERROR here', headers: {}, timestamp: T0 + 2000 },
-  { topic: 'orders', key: 'K', value: null, headers: {}, timestamp: T0 + 2999 },
-  { topic: 'events', key: 'e', value: '{"eventType":"Ping","when":"2024-05-01T00:00:00Z"}', headers: {}, timestamp: T0 + 60_000 },
+  { topic: 'orders', key: 'order-1', value: '{"type":"OrderCreated","total":42,"status":"new","tags":["vip","eu"],"customer":{"name":"Ada"}}', headers: headerList({ source: 'web' }), timestamp: T0 },
+  { topic: 'orders', key: 'order-2', value: '{"type":"OrderPaid","total":7.5,"status":"paid","tags":[],"customer":{"name":"Bob"}}', headers: headerList({ source: 'app', trace: 'x' }), timestamp: T0 + 1000 },
+  { topic: 'orders', key: null, value: 'plain text ERROR here', headers: [], timestamp: T0 + 2000 },
+  { topic: 'orders', key: 'K', value: null, headers: [], timestamp: T0 + 2999 },
+  { topic: 'events', key: 'e', value: '{"eventType":"Ping","when":"2024-05-01T00:00:00Z"}', headers: [], timestamp: T0 + 60_000 },
 ];
 
 function keys(spec: FilterSpec): (string | null)[] {
@@ -132,14 +133,14 @@ describe('tail filters', () => {
 
 describe('traceRequestFor (tail → Trace conversation)', () => {
   it('takes the configured correlation header first, then the presets, with a window around the message', () => {
-    const request = traceRequestFor({ headers: { kafka_correlationId: 'spring-1', 'x-id': 'mine' }, timestamp: 1_000_000 }, 'x-id', 60_000);
+    const request = traceRequestFor({ headers: headerList({ kafka_correlationId: 'spring-1', 'x-id': 'mine' }), timestamp: 1_000_000 }, 'x-id', 60_000);
     assert.deepEqual(request, { correlationId: 'mine', header: 'x-id', fromTime: 970_000, toTime: 1_030_000 });
-    const preset = traceRequestFor({ headers: { kafka_correlationId: 'spring-1' }, timestamp: 0 }, 'x-id', 10);
+    const preset = traceRequestFor({ headers: headerList({ kafka_correlationId: 'spring-1' }), timestamp: 0 }, 'x-id', 10);
     assert.equal(typeof preset === 'string' ? preset : preset.correlationId, 'spring-1');
   });
 
   it('says which headers it looked for when there is none', () => {
-    const none = traceRequestFor({ headers: { other: '1' }, timestamp: 0 }, 'correlation-id', 10);
+    const none = traceRequestFor({ headers: headerList({ other: '1' }), timestamp: 0 }, 'correlation-id', 10);
     assert.equal(typeof none, 'string');
     assert.match(none as string, /no correlation header \(looked for .*correlation-id/);
   });

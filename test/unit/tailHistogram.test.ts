@@ -6,7 +6,7 @@ import { RecordStore } from '../../src/tail/recordStore';
 const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
 
 function message(offset: number, timestamp: number, value = 'v'): TailMessage {
-  return { topic: 't', partition: 0, offset: String(offset), timestamp, key: null, value, headers: {}, size: 1 };
+  return { topic: 't', partition: 0, offset: String(offset), timestamp, timestampType: 'CreateTime', key: null, value, headers: [], size: 1 };
 }
 
 /** A small deterministic PRNG (mulberry32), so the property checks are the same on every run. */

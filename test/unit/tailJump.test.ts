@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { headerList } from '../../src/core/message';
 import type { TailMessage } from '../../src/core/brokerClient';
 import { RecordStore } from '../../src/tail/recordStore';
 import { parseText } from '../../src/produce/shapes';
@@ -8,7 +9,7 @@ import { editorContentOf, envelopeOf } from '../../src/webview/tailDetails';
 import { jumpIn } from '../../src/webview/tailJump';
 
 function message(partition: number, offset: number, value: string, topic = 'orders'): TailMessage {
-  return { topic, partition, offset: String(offset), timestamp: 1_700_000_000_000 + offset, key: null, value, headers: {}, size: value.length };
+  return { topic, partition, offset: String(offset), timestamp: 1_700_000_000_000 + offset, timestampType: 'CreateTime', key: null, value, headers: [], size: value.length };
 }
 
 describe('tail jump to offset, in words', () => {
@@ -55,7 +56,7 @@ describe('tail open in editor: content and language', () => {
 const messages = (items: (SourceMessage | SourceIssue)[]): SourceMessage[] => items.filter((i): i is SourceMessage => 'message' in i && !('kind' in i));
 
 describe('tail details: copy as envelope (to produce the message again)', () => {
-  const base = { keyEncoding: 'text' as const, valueEncoding: 'text' as const, headers: {} };
+  const base = { keyEncoding: 'text' as const, valueEncoding: 'text' as const, headers: [] };
 
   it('compacts JSON without parsing it: the same as JSON.stringify of the parsed value, big numbers exact', () => {
     for (const text of ['{ "a" : [ 1, 2 , {"b":null} ], "c" : "x , y : { z }" }', '[\n  1,\n  "two"\n]', '{"q":"say \\"hi\\",  \\\\", "e":"\\u00e9"}', '{}']) {
@@ -66,12 +67,12 @@ describe('tail details: copy as envelope (to produce the message again)', () => 
 
   it('writes key, value and headers as one JSONL line that the produce parser reads back as the same message', () => {
     const cases = [
-      { ...base, key: 'order-1', value: '{\n  "id": 12345678901234567890,\n  "status": "paid"\n}', headers: { source: 'tail', 'correlation-id': 'c-1' } },
+      { ...base, key: 'order-1', value: '{\n  "id": 12345678901234567890,\n  "status": "paid"\n}', headers: headerList({ source: 'tail', 'correlation-id': 'c-1' }) },
       { ...base, key: null, value: 'plain text, "quoted"' },
       { ...base, key: 'gone', value: null },
       { ...base, key: 'k', value: '42' },
     ];
-    const lines = cases.map((m) => envelopeOf(m)!);
+    const lines = cases.map((m) => envelopeOf(m));
     assert.deepEqual(lines, [
       '{"key":"order-1","value":{"id":12345678901234567890,"status":"paid"},"headers":{"source":"tail","correlation-id":"c-1"}}',
       '{"value":"plain text, \\"quoted\\""}',
@@ -80,15 +81,22 @@ describe('tail details: copy as envelope (to produce the message again)', () => 
     ]);
     const parsed = messages(parseText(lines.join('\n'), 'jsonl', { envelope: 'auto' })).map((m) => m.message);
     assert.deepEqual(parsed.map((m) => [m.key, m.value, m.headers]), [
-      ['order-1', '{"id":12345678901234567890,"status":"paid"}', { source: 'tail', 'correlation-id': 'c-1' }],
+      ['order-1', '{"id":12345678901234567890,"status":"paid"}', headerList({ source: 'tail', 'correlation-id': 'c-1' })],
       [undefined, 'plain text, "quoted"', undefined],
       ['gone', null, undefined],
       ['k', '42', undefined],
     ]);
   });
 
-  it('offers no envelope for a binary key or value', () => {
-    assert.equal(envelopeOf({ ...base, key: 'k', value: '3q2+7w==', valueEncoding: 'base64' }), undefined);
-    assert.equal(envelopeOf({ ...base, key: 'AAE=', keyEncoding: 'base64', value: 'v' }), undefined);
+  it('writes a binary key or value as base64 with its encoding, which the parser reads back as the same bytes', () => {
+    const binaryValue = envelopeOf({ ...base, key: 'k', value: '3q2+7w==', valueEncoding: 'base64' });
+    const binaryKey = envelopeOf({ ...base, key: 'AAE=', keyEncoding: 'base64', value: 'v' });
+    assert.equal(binaryValue, '{"key":"k","value":"3q2+7w==","valueEncoding":"base64"}');
+    assert.equal(binaryKey, '{"key":"AAE=","keyEncoding":"base64","value":"v"}');
+    const parsed = messages(parseText(`${binaryValue}\n${binaryKey}`, 'jsonl', { envelope: 'auto' })).map((m) => m.message);
+    assert.deepEqual(parsed, [
+      { key: 'k', value: '3q2+7w==', valueEncoding: 'base64' },
+      { key: 'AAE=', keyEncoding: 'base64', value: 'v' },
+    ]);
   });
 });

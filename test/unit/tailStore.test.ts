@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { headerList } from '../../src/core/message';
 import type { TailMessage } from '../../src/core/brokerClient';
 import { base64ToHex, decodePayload, payloadFormat, prettyPayload } from '../../src/tail/decode';
 import { indentJson } from '../../src/tail/json';
@@ -7,7 +8,7 @@ import { RecordStore } from '../../src/tail/recordStore';
 import { TailFilter } from '../../src/webview/tailFilter';
 
 function message(offset: number, value: string | null, extra: Partial<TailMessage> = {}): TailMessage {
-  return { topic: 't', partition: offset % 2, offset: String(offset), timestamp: 1_700_000_000_000 + offset, key: `k${offset}`, value, headers: {}, size: value?.length ?? 0, ...extra };
+  return { topic: 't', partition: offset % 2, offset: String(offset), timestamp: 1_700_000_000_000 + offset, timestampType: 'CreateTime', key: `k${offset}`, value, headers: [], size: value?.length ?? 0, ...extra };
 }
 
 describe('tail decoding', () => {
@@ -44,7 +45,8 @@ describe('tail record store', () => {
     store.append([message(0, '{"n":0}'), message(1, 'text one'), message(2, null), message(3, 'AAE=', { valueBinary: true })]);
     const rows = store.page(1, 2);
     assert.deepEqual(rows.map((r) => [r.index, r.offset, r.value, r.format]), [[1, '1', 'text one', 'text'], [2, '2', '', 'null']]);
-    assert.equal(store.page(3, 10)[0].value, 'base64:AAE=');
+    // Binary is marked by its format (a badge in the table), not by a "base64:" prefix that reads like a link.
+    assert.deepEqual([store.page(3, 10)[0].value, store.page(3, 10)[0].format], ['AAE=', 'binary']);
     assert.equal(store.page(3, 10)[0].format, 'binary');
     assert.deepEqual(store.page(10, 5), []);
     assert.equal(store.get(0)?.value, '{"n":0}');
@@ -121,7 +123,7 @@ describe('tail record store', () => {
 describe('tail export', () => {
   const store = new RecordStore(10);
   store.append([
-    message(0, '{"a":"x,y"}', { headers: { h: '1' } }),
+    message(0, '{"a":"x,y"}', { headers: headerList({ h: '1' }) }),
     message(1, 'line one\nline "two"', { key: null }),
     message(2, '3q2+7w==', { valueBinary: true }),
     message(3, null),
@@ -132,7 +134,7 @@ describe('tail export', () => {
   it('writes JSON and JSONL that parse back to the same messages', () => {
     const json = JSON.parse(exportToString(store.filtered(), 'json')) as Record<string, unknown>[];
     assert.equal(json.length, 4);
-    assert.deepEqual(json[0], { topic: 't', partition: 0, offset: '0', timestamp: new Date(1_700_000_000_000).toISOString(), key: 'k0', value: '{"a":"x,y"}', headers: { h: '1' } });
+    assert.deepEqual(json[0], { topic: 't', partition: 0, offset: '0', timestamp: new Date(1_700_000_000_000).toISOString(), timestampType: 'CreateTime', key: 'k0', value: '{"a":"x,y"}', headers: { h: '1' } });
     assert.equal(json[2].valueEncoding, 'base64');
     const lines = exportToString(store.filtered(), 'jsonl').trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
     assert.deepEqual(lines, json);
@@ -141,11 +143,13 @@ describe('tail export', () => {
 
   it('writes CSV with quoting that parses back cell for cell', () => {
     const rows = parseCsv(exportToString(store.filtered(), 'csv'));
-    assert.deepEqual(rows[0], ['timestamp', 'topic', 'partition', 'offset', 'key', 'value', 'headers']);
+    assert.deepEqual(rows[0], ['timestamp', 'timestampType', 'topic', 'partition', 'offset', 'key', 'keyEncoding', 'value', 'valueEncoding', 'headers']);
     assert.equal(rows.length, 5);
-    assert.deepEqual(rows[1].slice(4), ['k0', '{"a":"x,y"}', '{"h":"1"}']);
-    assert.deepEqual(rows[2].slice(4, 6), ['', 'line one\nline "two"']);
-    assert.equal(rows[4][5], '');
+    assert.deepEqual(rows[1].slice(5), ['k0', 'text', '{"a":"x,y"}', 'text', '{"h":"1"}']);
+    // A missing key is an empty cell that its encoding column calls null; base64 cells say base64.
+    assert.deepEqual(rows[2].slice(5, 9), ['', 'null', 'line one\nline "two"', 'text']);
+    assert.deepEqual(rows[3].slice(7, 9), ['3q2+7w==', 'base64']);
+    assert.deepEqual(rows[4].slice(7, 9), ['', 'null']);
   });
 
   it('exports only what the filter shows', () => {

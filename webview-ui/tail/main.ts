@@ -179,15 +179,12 @@ function showDetails(d: TailDetails | undefined): void {
   }
   const copy = (what: string) => void navigator.clipboard.writeText(what).catch(() => say('The clipboard refused the text.', 'missing'));
   const open = button('Open in editor', () => vscode.postMessage({ type: 'openInEditor', seq: d.seq }), 'Open the value in a new editor (pretty-printed JSON, else text)');
-  const copyKey = button('Copy key', () => copy(d.key));
-  const copyValue = button('Copy value', () => copy(d.value));
-  const envelope = d.envelope;
-  const copyEnvelope = button('Copy as envelope', () => envelope !== undefined && copy(envelope));
-  copyEnvelope.disabled = envelope === undefined;
-  copyEnvelope.title =
-    envelope === undefined
-      ? 'A binary key or value cannot be written as an envelope'
-      : 'Copy {"key", "value", "headers"} as one JSONL line: paste it into a .jsonl file to produce it again';
+  // A missing key (null) is not an empty one: there is nothing to copy, and the panel says so.
+  const copyKey = button('Copy key', () => (d.keyCopy === undefined ? say('This message has no key (null): nothing to copy.') : copy(d.keyCopy)));
+  const copyValue = button('Copy value', () => (d.valueCopy === undefined ? say('This message has no value (null, a tombstone): nothing to copy.') : copy(d.valueCopy)));
+  copyKey.title = d.keyCopy === undefined ? 'This message has no key (null)' : 'Copy the key (base64 when it is not text)';
+  const copyEnvelope = button('Copy as envelope', () => copy(d.envelope));
+  copyEnvelope.title = 'Copy {"key", "value", "headers"} as one JSONL line: paste it into a .jsonl file to produce it again (binary as base64, headers in order)';
   const close = button('Close', () => showDetails(undefined));
   const trace = button('Trace conversation', () => vscode.postMessage({ type: 'trace', seq: d.seq }));
   trace.title = 'Find every message with the same correlation id across topics, as a timeline';

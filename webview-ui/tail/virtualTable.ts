@@ -100,8 +100,8 @@ export class VirtualTable {
         text('td', r.topic, 'topic', r.topic),
         text('td', String(r.partition), 'num'),
         text('td', r.offset, 'num'),
-        text('td', r.key, r.key === '' ? 'null key' : 'key'),
-        text('td', r.format === 'null' ? '(null)' : r.value, `value ${r.format}`, r.value),
+        payloadCell('key', r.key, r.keyFormat),
+        payloadCell('value', r.value, r.format),
         text('td', r.headers, 'headers'),
       );
       fragment.append(row);
@@ -117,4 +117,24 @@ export class VirtualTable {
     this.top.style.height = '0px';
     this.bottom.style.height = '0px';
   }
+}
+
+/**
+ * A key or value cell: "(null)" for none, `""` for an empty one (dimmed, so the two never look
+ * alike), and bytes that are not UTF-8 as a "binary" badge before their base64.
+ */
+function payloadCell(field: 'key' | 'value', preview: string, format: TailRow['format']): HTMLTableCellElement {
+  if (format === 'null') {
+    return text('td', '(null)', `${field} null`, field === 'key' ? 'No key (null)' : 'No value (null, a tombstone)');
+  }
+  if (preview === '' && format !== 'binary') {
+    return text('td', '""', `${field} empty`, `Empty ${field} (0 bytes)`);
+  }
+  if (format === 'binary') {
+    const cell = el('td', `${field} binary`);
+    cell.title = `Not UTF-8: the bytes as base64. ${preview}`;
+    cell.append(text('span', 'binary', 'badge'), document.createTextNode(` ${preview}`));
+    return cell;
+  }
+  return text('td', preview, `${field} ${format}`, preview);
 }

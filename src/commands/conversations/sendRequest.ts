@@ -14,7 +14,7 @@ export interface RequestReplyResult {
   roundTripMs: number;
   waitedMs: number;
   request: { topic: string; key: string | null; value: string; headers: Record<string, string>; timestamp: string };
-  reply: { topic: string; partition: number; offset: string; timestamp: string; key: string | null; value: string | null; headers: Record<string, string> };
+  reply: { topic: string; partition: number; offset: string; timestamp: string; key: string | null; value: string | null; headers: [string, string | null][] };
 }
 
 /**

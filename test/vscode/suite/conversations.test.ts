@@ -70,7 +70,7 @@ describe('conversations (in the extension host)', function () {
     }));
     assert.equal(result.correlationId, 'order-7-conv');
     assert.equal(result.reply.topic, replies);
-    assert.equal(result.reply.headers['correlation-id'], 'order-7-conv');
+    assert.equal(result.reply.headers.find(([name]) => name === 'correlation-id')?.[1], 'order-7-conv');
     assert.deepEqual(JSON.parse(result.reply.value!), { orderId: 7, ok: true });
     assert.ok(result.roundTripMs >= 50, `round trip ${result.roundTripMs} ms is shorter than the responder's delay`);
     const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'mqexplorer-conversation');

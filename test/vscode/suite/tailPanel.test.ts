@@ -73,7 +73,7 @@ describe('tail panel commands against a real broker', function () {
           ? (JSON.parse(text) as { topic: string; key: string; value: string }[])
           : format === 'jsonl'
             ? text.trimEnd().split('\n').map((l) => JSON.parse(l) as { topic: string; key: string; value: string })
-            : parseCsv(text).slice(1).map((cells) => ({ topic: cells[1], key: cells[4], value: cells[5] }));
+            : parseCsv(text).slice(1).map((cells) => ({ topic: cells[2], key: cells[5], value: cells[7] }));
       assert.deepEqual(
         rows.map((r) => [r.topic, r.key, r.value]).sort(),
         [`${stem}-a`, `${stem}-b`].map((t, i) => [t, `${'ab'[i]}1`, JSON.stringify({ type: 'OrderCreated', total: 10, note: 'a,"b"' })]),
@@ -156,7 +156,7 @@ describe('tail panel commands against a real broker', function () {
     assert.deepEqual(exported.map((m) => [m.offset, m.timestamp, m.value]), [0, 1, 3, 4].map((i) => [String(i), new Date(base + i * 10_000).toISOString(), valueOf(i)]));
     const csv = path.join(tempDir, 'brushed.csv');
     assert.equal(await vscode.commands.executeCommand<number>('mqExplorer.tail.export', { panelId, file: csv, format: 'csv' }), 4);
-    assert.deepEqual(parseCsv(fs.readFileSync(csv, 'utf8')).slice(1).map((cells) => cells[3]), ['0', '1', '3', '4']);
+    assert.deepEqual(parseCsv(fs.readFileSync(csv, 'utf8')).slice(1).map((cells) => cells[4]), ['0', '1', '3', '4']);
 
     // Jump to offset: a shown one is selected; one outside the brush is hidden; one never fetched is not retained.
     const shown = await vscode.commands.executeCommand<TailJump>('mqExplorer.tail.jumpToOffset', { panelId, partition: 0, offset: '3' });

@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import {
   type BrokerClient,
   type ClusterDefinition,
@@ -26,6 +26,8 @@ import { Capabilities } from '../../../core/brokerCapabilities';
 import { type Capability, CapabilitySet } from '../../../core/capabilities';
 import { BrokerOperationError } from '../../../core/errors';
 import { withTimeout } from '../../../core/timeout';
+import { produceAsRecordBatches, toKafkajsMessage } from '../produce/produceMessages';
+import { keyPartitioner } from '../produce/partitioner';
 import {
   addKafkaPartitions,
   applyKafkaOffsetReset,
@@ -225,22 +227,38 @@ export class KafkaClusterClient implements BrokerClient {
   }
 
   async produce(topic: string, messages: OutgoingMessage[], options: ProduceOptions = {}): Promise<ProduceResult[]> {
+    const kafkajsMessages = messages.map(toKafkajsMessage);
+    if (kafkajsMessages.some((m) => m === undefined)) {
+      return this.produceInOrder(topic, messages, options);
+    }
     return this.call(`Producing to "${topic}"`, async () => {
       const producer = await this.connectedProducer(options.idempotent === true);
       const metadata = await producer.send({
         topic,
         acks: options.idempotent ? -1 : (options.acks ?? -1),
         compression: compressionType(options.compression),
-        messages: messages.map((m) => ({
-          key: m.key,
-          value: m.value,
-          headers: m.headers,
-          partition: m.partition,
-          timestamp: m.timestamp,
-        })),
+        messages: kafkajsMessages as Message[],
       });
       return toProduceResults(topic, metadata);
     });
+  }
+
+  /** Messages with headers in an order kafkajs' producer would change (see produceMessages.ts): sent as our own record batches. */
+  private async produceInOrder(topic: string, messages: OutgoingMessage[], options: ProduceOptions): Promise<ProduceResult[]> {
+    if (options.idempotent) {
+      throw new BrokerOperationError(
+        `Producing to "${topic}" failed: a message has a header without a value, or repeats a header name with other headers in between (or puts a numeric header name after another), which the idempotent producer cannot send as written. Turn idempotence off for this send.`,
+      );
+    }
+    const count = messages.some((m) => m.partition === undefined) ? (await this.describeTopic(topic)).partitions.length : 1;
+    const byKey = keyPartitioner(count);
+    let next = 0;
+    const sender = this.bulkProducer(topic, options);
+    try {
+      return await produceAsRecordBatches(topic, messages, (key) => (key === undefined ? next++ % count : byKey(key)), sender);
+    } finally {
+      await sender.close();
+    }
   }
 
   /**

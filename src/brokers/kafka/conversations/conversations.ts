@@ -3,7 +3,7 @@
  * deleted on stop, and bounded reads of a time window (offsets by timestamp). No `vscode`.
  */
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from '../../../core/brokerClient';
 import type {
   ConversationTransport,
@@ -14,6 +14,7 @@ import type {
   WindowRead,
 } from '../../../core/conversationTransport';
 import { retryWhileSpreading } from '../client/metadataRetry';
+import { orderedHeaders } from '../tail/recordHeaders';
 
 /** What the transport borrows from its cluster client (shared connections, bounded calls). */
 export interface ConversationTransportHooks {
@@ -24,20 +25,9 @@ export interface ConversationTransportHooks {
   call<T>(operation: string, work: () => Promise<T>): Promise<T>;
 }
 
-/** First value of each header, as bytes. */
-export function rawHeaders(headers: IHeaders | undefined): Record<string, Buffer> {
-  const result: Record<string, Buffer> = {};
-  for (const [name, raw] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(raw) ? raw[0] : raw;
-    if (first !== undefined) {
-      result[name] = Buffer.isBuffer(first) ? first : Buffer.from(first);
-    }
-  }
-  return result;
-}
-
+/** A fetched message with its headers in order, null values kept (a null once crashed every listener). */
 function toRecord(topic: string, partition: number, m: KafkaMessage): RawRecord {
-  return { topic, partition, offset: m.offset, timestamp: Number(m.timestamp), key: m.key, value: m.value, headers: rawHeaders(m.headers) };
+  return { topic, partition, offset: m.offset, timestamp: Number(m.timestamp), key: m.key, value: m.value, headers: orderedHeaders(m) };
 }
 
 export class KafkaConversationTransport implements ConversationTransport {

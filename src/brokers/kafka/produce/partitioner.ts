@@ -5,7 +5,7 @@ import { Partitioners, type PartitionMetadata } from 'kafkajs';
  * topic with `partitionCount` partitions. The produce pipeline picks partitions itself so it can
  * tell exactly which offsets each message got.
  */
-export function keyPartitioner(partitionCount: number): (key: string) => number {
+export function keyPartitioner(partitionCount: number): (key: string | Buffer) => number {
   const partitioner = Partitioners.DefaultPartitioner();
   const partitionMetadata: PartitionMetadata[] = Array.from({ length: partitionCount }, (_, partitionId) => ({
     partitionId,

@@ -1,7 +1,9 @@
-/** kafkajs messages as the tail shows them: key and value decoded (text, or base64 for binary), headers as text. */
-import type { IHeaders, KafkaMessage } from 'kafkajs';
+/** kafkajs messages as the tail shows them: key and value decoded (text, or base64 for binary), headers as an ordered list. */
+import type { KafkaMessage } from 'kafkajs';
 import type { TailMessage } from '../../../core/brokerClient';
+import { type MessageHeader, NO_HEADERS } from '../../../core/message';
 import { decodePayload } from '../../../core/payload';
+import { type RawHeader, isLogAppendTime, orderedHeaders } from './recordHeaders';
 
 /** One fetched message as a TailMessage. */
 export function toTailMessage(topic: string, partition: number, m: KafkaMessage): TailMessage {
@@ -12,9 +14,10 @@ export function toTailMessage(topic: string, partition: number, m: KafkaMessage)
     partition,
     offset: m.offset,
     timestamp: Number(m.timestamp),
+    timestampType: isLogAppendTime(m) ? 'LogAppendTime' : 'CreateTime',
     key: key ? key.text : null,
     value: value ? value.text : null,
-    headers: decodeHeaders(m.headers),
+    headers: decodeHeaders(orderedHeaders(m)),
     size: m.value?.length ?? 0,
   };
   if (key?.encoding === 'base64') {
@@ -26,15 +29,10 @@ export function toTailMessage(topic: string, partition: number, m: KafkaMessage)
   return message;
 }
 
-/** Header values arrive as Buffers (or arrays of them when a name repeats); the tail shows text. */
-export function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(headers ?? {})) {
-    const values = Array.isArray(raw) ? raw : [raw];
-    result[name] = values
-      .filter((v): v is Buffer | string => v !== undefined)
-      .map((v) => v.toString())
-      .join(', ');
+/** Header bytes as payloads (text when UTF-8, else base64), order and null values kept; the shared empty list when none. */
+export function decodeHeaders(headers: readonly RawHeader[]): readonly MessageHeader[] {
+  if (headers.length === 0) {
+    return NO_HEADERS;
   }
-  return result;
+  return headers.map((h) => ({ name: h.name, value: h.value === null ? null : decodePayload(h.value) }));
 }
