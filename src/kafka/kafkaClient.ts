@@ -43,9 +43,10 @@ import {
   listKafkaConsumerGroups,
 } from './clusterInspector';
 import { KafkaBulkProducer } from './bulkProducer';
+import { IDEMPOTENT_RETRY, produceIdempotent, produceRecordBatches, produceWithoutRetries } from './produceOutcome';
 import { commitGroupOffsets } from './groupOffsets';
 import { alterTopicConfigIncrementally } from './incrementalConfigs';
-import { compressionType, registerCompressionCodecs } from './codecs';
+import { registerCompressionCodecs } from './codecs';
 import { KafkaConversationTransport } from './conversations';
 import { describeBrokerError } from './errors';
 import { kafkaLogCreator } from './logBridge';
@@ -81,6 +82,8 @@ export class KafkaClusterClient implements BrokerClient {
   private idempotentProducer: Promise<Producer> | undefined;
   private readonly tails = new Set<KafkaTailSession>();
   private readonly bulkProducers = new Set<KafkaBulkProducer>();
+  /** The raw senders of produce(), by topic and options. */
+  private readonly rawSenders = new Map<string, KafkaBulkProducer>();
   private conversationTransport: KafkaConversationTransport | undefined;
   private disposed = false;
 
@@ -210,23 +213,44 @@ export class KafkaClusterClient implements BrokerClient {
     );
   }
 
+  /**
+   * Produces messages and answers exactly: results when acknowledged; a DeliveryUnknownError when
+   * a request was written but not answered (they may be on the broker); any other error when they
+   * were certainly not written. Messages with their partition (what the produce pipeline sends) go
+   * as one record batch per partition through the raw sender (bulkProducer.ts), which retries only
+   * what was not written. Not bounded by an outer timeout: no retry may outlive the call.
+   */
   async produce(topic: string, messages: OutgoingMessage[], options: ProduceOptions = {}): Promise<ProduceResult[]> {
-    return this.call(`Producing to "${topic}"`, async () => {
-      const producer = await this.connectedProducer(options.idempotent === true);
-      const metadata = await producer.send({
-        topic,
-        acks: options.idempotent ? -1 : (options.acks ?? -1),
-        compression: compressionType(options.compression),
-        messages: messages.map((m) => ({
-          key: m.key,
-          value: m.value,
-          headers: m.headers,
-          partition: m.partition,
-          timestamp: m.timestamp,
-        })),
-      });
-      return toProduceResults(topic, metadata);
-    });
+    if (this.disposed) {
+      throw new BrokerOperationError(`Producing to "${topic}" failed: the connection to "${this.definition.name}" was closed.`);
+    }
+    if (options.idempotent) {
+      return produceIdempotent(topic, messages, options, () => this.connectedProducer(true), this.failure(`Producing to "${topic}"`));
+    }
+    if (messages.every((m) => m.partition !== undefined)) {
+      return produceRecordBatches(topic, messages, this.rawSender(topic, options));
+    }
+    return produceWithoutRetries(topic, messages, options, () => this.connectedProducer(false), this.failure(`Producing to "${topic}"`));
+  }
+
+  /** Words and logs a produce error as call() does, without dropping the shared connections. */
+  private failure(operation: string): (error: unknown) => string {
+    return (error) => {
+      const message = describeBrokerError(error, operation, this.definition.bootstrapServers);
+      this.logger.error(`${message} (${error instanceof Error ? (error.stack ?? error.message) : String(error)})`);
+      return message;
+    };
+  }
+
+  /** One raw sender per topic and produce options, kept for the client's life (closed on dispose). */
+  private rawSender(topic: string, options: ProduceOptions): KafkaBulkProducer {
+    const id = `${topic}\u0000${options.acks ?? -1}\u0000${options.compression ?? 'none'}`;
+    let sender = this.rawSenders.get(id);
+    if (!sender) {
+      sender = this.bulkProducer(topic, { acks: options.acks, compression: options.compression });
+      this.rawSenders.set(id, sender);
+    }
+    return sender;
   }
 
   /**
@@ -337,6 +361,10 @@ export class KafkaClusterClient implements BrokerClient {
   }
 
   private resetProducers(): void {
+    for (const sender of this.rawSenders.values()) {
+      void sender.close();
+    }
+    this.rawSenders.clear();
     for (const producer of [this.producer, this.idempotentProducer]) {
       void producer?.then((p) => p.disconnect()).catch(() => undefined);
     }
@@ -366,6 +394,9 @@ export class KafkaClusterClient implements BrokerClient {
             createPartitioner: Partitioners.DefaultPartitioner,
             idempotent: true,
             maxInFlightRequests: 1,
+            // Retries are safe here (the broker drops a batch it already has): enough to ride out a
+            // broker restart, bounded so that the produce call, which waits for them, ends.
+            retry: IDEMPOTENT_RETRY,
           });
           await producer.connect();
           return producer;
@@ -387,9 +418,4 @@ export class KafkaClusterClient implements BrokerClient {
     }
     return this.producer;
   }
-}
-
-/** kafkajs reports one record per partition written, with the offset of its first message. */
-function toProduceResults(topic: string, metadata: { partition: number; baseOffset?: string }[]): ProduceResult[] {
-  return metadata.map((m) => ({ topic, partition: m.partition, offset: m.baseOffset ?? '?' }));
 }
