@@ -111,7 +111,8 @@ export class KafkaClusterClient implements BrokerClient {
     return this.kafkaPromise;
   }
 
-  private async createKafka(): Promise<Kafka> {
+  /** `retry`: the connection's own (reconnecting included); the idempotent producer's is longer. */
+  private async createKafka(retry: object = RETRY): Promise<Kafka> {
     // A token request gets half the operation's time, so a hanging token endpoint is named as such.
     const security = await buildSecurityOptions(this.definition, await this.secrets(), Math.min(5_000, this.timeoutMs / 2));
     return new Kafka({
@@ -121,7 +122,7 @@ export class KafkaClusterClient implements BrokerClient {
       connectionTimeout: Math.min(3_000, this.timeoutMs),
       authenticationTimeout: Math.min(5_000, this.timeoutMs),
       requestTimeout: this.timeoutMs,
-      retry: RETRY,
+      retry,
       logLevel: logLevel.INFO,
       logCreator: kafkaLogCreator(this.logger),
     });
@@ -387,8 +388,10 @@ export class KafkaClusterClient implements BrokerClient {
   private connectedProducer(idempotent = false): Promise<Producer> {
     if (idempotent) {
       if (!this.idempotentProducer) {
-        // kafkajs guarantees ordering without duplicates only with one request in flight.
-        this.idempotentProducer = this.getKafka().then(async (kafka) => {
+        // kafkajs guarantees ordering without duplicates only with one request in flight. Its own
+        // Kafka instance: reconnecting after a lost connection retries as long as sending does
+        // (kafkajs gives up on the send when a reconnect runs out of the connection's retries).
+        this.idempotentProducer = this.createKafka(IDEMPOTENT_RETRY).then(async (kafka) => {
           const producer = kafka.producer({
             allowAutoTopicCreation: false,
             createPartitioner: Partitioners.DefaultPartitioner,
