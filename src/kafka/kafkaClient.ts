@@ -43,7 +43,7 @@ import {
   listKafkaConsumerGroups,
 } from './clusterInspector';
 import { KafkaBulkProducer } from './bulkProducer';
-import { IDEMPOTENT_RETRY, produceIdempotent, produceRecordBatches, produceWithoutRetries } from './produceOutcome';
+import { IDEMPOTENT_RETRY, describeFailure, produceIdempotent, produceRecordBatches, produceWithoutRetries } from './produceOutcome';
 import { commitGroupOffsets } from './groupOffsets';
 import { alterTopicConfigIncrementally } from './incrementalConfigs';
 import { registerCompressionCodecs } from './codecs';
@@ -226,21 +226,12 @@ export class KafkaClusterClient implements BrokerClient {
       throw new BrokerOperationError(`Producing to "${topic}" failed: the connection to "${this.definition.name}" was closed.`);
     }
     if (options.idempotent) {
-      return produceIdempotent(topic, messages, options, () => this.connectedProducer(true), this.failure(`Producing to "${topic}"`));
+      return produceIdempotent(topic, messages, options, () => this.connectedProducer(true), describeFailure(this.logger, `Producing to "${topic}"`, this.definition.bootstrapServers));
     }
     if (messages.every((m) => m.partition !== undefined)) {
       return produceRecordBatches(topic, messages, this.rawSender(topic, options));
     }
-    return produceWithoutRetries(topic, messages, options, () => this.connectedProducer(false), this.failure(`Producing to "${topic}"`));
-  }
-
-  /** Words and logs a produce error as call() does, without dropping the shared connections. */
-  private failure(operation: string): (error: unknown) => string {
-    return (error) => {
-      const message = describeBrokerError(error, operation, this.definition.bootstrapServers);
-      this.logger.error(`${message} (${error instanceof Error ? (error.stack ?? error.message) : String(error)})`);
-      return message;
-    };
+    return produceWithoutRetries(topic, messages, options, () => this.connectedProducer(false), describeFailure(this.logger, `Producing to "${topic}"`, this.definition.bootstrapServers));
   }
 
   /** One raw sender per topic and produce options, kept for the client's life (closed on dispose). */

@@ -6,12 +6,12 @@
  * so nothing of a run can reach the broker after its summary.
  */
 import type { Producer } from 'kafkajs';
-import type { OutgoingMessage, ProduceOptions, ProduceResult } from '../core/brokerClient';
+import type { Logger, OutgoingMessage, ProduceOptions, ProduceResult } from '../core/brokerClient';
 import { BrokerOperationError, DeliveryUnknownError } from '../core/errors';
 import { encodeHeaders } from '../produce/bulkPipeline';
 import type { BulkSender } from '../produce/bulkPipeline';
 import { compressionType } from './codecs';
-import { errorChain } from './errors';
+import { describeBrokerError, errorChain } from './errors';
 import { RecordBatchBuilder } from './recordBatch';
 
 /** The idempotent producer's retries: safe (the broker drops a batch it already has), about 20 s in all. */
@@ -28,6 +28,15 @@ const MAYBE_WRITTEN = new Set([
 ]);
 
 const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
+
+/** Words and logs a produce error as the client's other calls do, without dropping its connections. */
+export function describeFailure(logger: Logger, operation: string, servers: readonly string[]): (error: unknown) => string {
+  return (error) => {
+    const message = describeBrokerError(error, operation, servers);
+    logger.error(`${message} (${error instanceof Error ? (error.stack ?? error.message) : String(error)})`);
+    return message;
+  };
+}
 
 /**
  * Sends messages that have their partition as one record batch per partition. The sender
