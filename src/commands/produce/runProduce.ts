@@ -329,7 +329,8 @@ interface FinishedRun {
 async function showSummary(ctx: CommandContext, feature: ProduceFeature, run: FinishedRun): Promise<void> {
   const { cluster, topic, request, summary, text, resendable: failedLines } = run;
   const actions = summary.ranges.length > 0 ? ['Show in Tail'] : [];
-  if (failedLines.length > 0) {
+  // With repetitions a line stands for several messages: only a single pass can be resent or continued line by line.
+  if (failedLines.length > 0 && request.times === 1) {
     actions.push(SEND_FAILED_AGAIN);
   }
   const from = summary.firstNotTried?.line;
