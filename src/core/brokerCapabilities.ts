@@ -47,11 +47,15 @@ export interface BulkBatch {
   count: number;
 }
 
-/** What became of one partition's batch: its base offset (none with acks=0), or why it failed. */
+/**
+ * What became of one partition's batch: its base offset (none with acks=0), or why it failed;
+ * `unknown` when its request was written but not answered (it may be on the broker).
+ */
 export interface BulkOutcome {
   partition: number;
   offset?: string;
   error?: Error;
+  unknown?: boolean;
 }
 
 /** A record header as bytes: name, and value (null for a header without a value). */

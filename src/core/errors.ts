@@ -21,3 +21,21 @@ export class BrokerTimeoutError extends Error {
     this.name = 'BrokerTimeoutError';
   }
 }
+
+/**
+ * A produce error after which the messages may or may not be on the broker: their request was
+ * written but no answer came (the connection closed, the request timed out), or the broker said
+ * it wrote them without confirming the replicas. Resending them could duplicate them; any other
+ * produce error means they were certainly not written.
+ */
+export class DeliveryUnknownError extends BrokerOperationError {
+  constructor(userMessage: string, cause?: unknown) {
+    super(userMessage, cause);
+    this.name = 'DeliveryUnknownError';
+  }
+}
+
+/** Whether a produce error leaves its messages' delivery unknown (see DeliveryUnknownError). */
+export function isDeliveryUnknown(error: unknown): boolean {
+  return error instanceof DeliveryUnknownError;
+}

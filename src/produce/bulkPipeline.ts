@@ -128,9 +128,12 @@ export async function produceJsonlFile(path: string, topic: string, sender: Bulk
     const results: ProduceResult[] = [];
     let written = 0;
     const refused: [SentPart, Error][] = [];
+    const unsure: [SentPart, Error][] = [];
     for (const part of sent) {
       const outcome = outcomes.find((o) => o.partition === part.partition);
-      if (outcome && !outcome.error) {
+      if (outcome?.error && outcome.unknown) {
+        unsure.push([part, outcome.error]);
+      } else if (outcome && !outcome.error) {
         written += part.lines.length;
         perPartition.set(part.partition, part.lines.length);
         if (outcome.offset !== undefined) {
@@ -142,6 +145,13 @@ export async function produceJsonlFile(path: string, topic: string, sender: Bulk
     }
     if (written > 0) {
       accounting.record(written, perPartition, results);
+    }
+    for (const [part, error] of unsure) {
+      summary.stoppedBy ??= error.message;
+      for (let i = 0; i < part.lines.length; i++) {
+        accounting.unsure({ line: part.lines[i], column: part.columns[i] }, error.message);
+      }
+      accounting.progress();
     }
     for (const [part, error] of refused) {
       const reason = error.message;
@@ -198,23 +208,48 @@ export async function produceJsonlFile(path: string, topic: string, sender: Bulk
     }
   };
 
+  // Once the run stops (cancelled, or the broker failed), the rest is read only to be counted.
+  let stopped = false;
+  const checkStop = (): void => {
+    if (stopped) {
+      return;
+    }
+    if (options.isCancelled?.()) {
+      summary.cancelled = true;
+    } else if (!summary.stoppedBy) {
+      return;
+    }
+    stopped = true;
+    for (const part of parts.values()) {
+      part.lines.forEach((line, i) => accounting.skip({ line, column: part.columns[i] }));
+    }
+    parts = new Map();
+    openBytes = 0;
+  };
+
   const file = await openJsonl(path);
   try {
     const scanner = new JsonlChunkScanner(file, options.shape, options.chunkBytes);
-    reading: for (;;) {
+    for (;;) {
       const more = await scanner.refill();
       // Cancellation and a stop can only arrive while awaiting: checked after every await.
-      if (options.isCancelled?.()) {
-        summary.cancelled = true;
-        break;
-      }
-      if (!more || summary.stoppedBy) {
+      checkStop();
+      if (!more) {
         break;
       }
       for (;;) {
         const kind = scanner.next();
         if (kind === LINE_END_OF_CHUNK) {
           break;
+        }
+        if (stopped) {
+          const found = kind === LINE_FAST ? undefined : scanner.item;
+          if (found && 'kind' in found) {
+            accounting.fail(found, found.message);
+          } else {
+            accounting.skip(found ?? { line: scanner.line, column: scanner.column });
+          }
+          continue;
         }
         let item: SourceMessage | undefined;
         let partition: number;
@@ -248,12 +283,10 @@ export async function produceJsonlFile(path: string, topic: string, sender: Bulk
         if (openBytes + size > requestLimit || (parts.get(partition)?.builder.size ?? 0) + size > partitionBytes) {
           if (parts.size > 0) {
             await flush();
-            if (options.isCancelled?.()) {
-              summary.cancelled = true;
-              break reading;
-            }
-            if (summary.stoppedBy) {
-              break reading;
+            checkStop();
+            if (stopped) {
+              accounting.skip(item ?? { line: scanner.line, column: scanner.column });
+              continue;
             }
           }
         }
@@ -288,12 +321,9 @@ export async function produceJsonlFile(path: string, topic: string, sender: Bulk
         }
       }
     }
-    if (!summary.cancelled && !summary.stoppedBy) {
-      if (options.isCancelled?.()) {
-        summary.cancelled = true;
-      } else {
-        await flush();
-      }
+    checkStop();
+    if (!stopped) {
+      await flush();
     }
     await Promise.all(inFlight);
   } finally {

@@ -1,11 +1,14 @@
 /**
  * Sends a stream of messages in batches with a bounded number of batches in flight, and accounts
- * for every message: sent (with exact partition/offset ranges), failed (with its line), or not
- * sent because the run was cancelled or stopped. Pure: the send function is injected.
+ * for every message: sent (with exact partition/offset ranges), failed (certainly not written,
+ * with its line), unknown (its request was written but not answered: the send threw a
+ * DeliveryUnknownError), or not tried because the run was cancelled or stopped first.
+ * Pure: the send function is injected.
  */
 import { partitionKey } from '../core/messageBytes';
 import type { OutgoingMessage, ProduceResult } from '../core/brokerClient';
-import { ProduceAccounting, type ProduceSummary } from './accounting';
+import { isDeliveryUnknown } from '../core/errors';
+import { ProduceAccounting, type ProduceProgress, type ProduceSummary } from './accounting';
 import type { SourceIssue, SourceMessage } from './types';
 
 export interface PipelineOptions {
@@ -20,12 +23,12 @@ export interface PipelineOptions {
   isCancelled?: () => boolean;
   /** Messages that must not be sent (e.g. they break the contract): a reason, or undefined. */
   reject?: (message: SourceMessage) => string | undefined;
-  onProgress?: (progress: { sent: number; failed: number }) => void;
+  onProgress?: (progress: ProduceProgress) => void;
   /** Whether a send error concerns single messages (too large…), so the batch is retried one by one. */
   isPerMessageError?: (error: unknown) => boolean;
 }
 
-export type { PartitionRange, ProduceFailure, ProduceSummary } from './accounting';
+export type { PartitionRange, ProduceFailure, ProduceProgress, ProduceSummary } from './accounting';
 
 /** A batch is also cut once its values and keys reach this many characters. */
 export const DEFAULT_MAX_BATCH_BYTES = 512 * 1024;
@@ -72,17 +75,25 @@ export async function producePipeline(
     accounting.record(messages.length, perPartition, ordered);
   };
 
-  const sendBatch = async (items: SourceMessage[]): Promise<void> => {
+  /** Sends messages of one partition: one request, so its outcome is the outcome of each of them. */
+  const sendPartition = async (items: SourceMessage[]): Promise<void> => {
     const messages = items.map((i) => i.message);
     try {
       record(messages, await send(messages));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      if (isDeliveryUnknown(error)) {
+        // Written but not answered: they may be on the broker, so they are neither sent nor failed.
+        summary.stoppedBy ??= reason;
+        items.forEach((item) => accounting.unsure(item, reason));
+        accounting.progress();
+        return;
+      }
       if (items.length > 1 && options.isPerMessageError?.(error)) {
         // Find the culprits by halving: the others still go out, each failure keeps its line.
         const middle = Math.ceil(items.length / 2);
-        await sendBatch(items.slice(0, middle));
-        await sendBatch(items.slice(middle));
+        await sendPartition(items.slice(0, middle));
+        await sendPartition(items.slice(middle));
         return;
       }
       if (items.length === 1 && options.isPerMessageError?.(error)) {
@@ -94,6 +105,24 @@ export async function producePipeline(
       items.forEach((item) => fail(item, reason));
       accounting.progress();
     }
+  };
+
+  /**
+   * Sends a batch as one request per partition (at once): a request that fails for some
+   * partitions and not others would hide which of its messages were written.
+   */
+  const sendBatch = async (items: SourceMessage[]): Promise<void> => {
+    const groups = new Map<number, SourceMessage[]>();
+    for (const item of items) {
+      const partition = item.message.partition ?? -1;
+      const group = groups.get(partition);
+      if (group) {
+        group.push(item);
+      } else {
+        groups.set(partition, [item]);
+      }
+    }
+    await Promise.all([...groups.values()].map((group) => sendPartition(group)));
   };
 
   const dispatch = async (): Promise<void> => {
@@ -120,16 +149,27 @@ export async function producePipeline(
     }
   };
 
+  // Once the run stops (cancelled, or the broker failed), the rest is read only to be counted.
+  let stopped = false;
+  const stop = (): void => {
+    stopped = true;
+    batch.forEach((item) => accounting.skip(item));
+    batch = [];
+  };
   for await (const item of source) {
-    if (options.isCancelled?.()) {
+    if (!stopped && options.isCancelled?.()) {
       summary.cancelled = true;
-      break;
+      stop();
     }
-    if (summary.stoppedBy) {
-      break;
+    if (!stopped && summary.stoppedBy) {
+      stop();
     }
     if ('kind' in item) {
       fail(item, item.message);
+      continue;
+    }
+    if (stopped) {
+      accounting.skip(item);
       continue;
     }
     const missing = missingPartition(item.message.partition, options.partitionCount);
@@ -149,9 +189,12 @@ export async function producePipeline(
       await dispatch();
     }
   }
-  if (!summary.cancelled && !summary.stoppedBy) {
+  if (!stopped) {
     if (options.isCancelled?.()) {
       summary.cancelled = true;
+      stop();
+    } else if (summary.stoppedBy) {
+      stop();
     } else {
       await dispatch();
     }
@@ -160,22 +203,34 @@ export async function producePipeline(
   return accounting.finish();
 }
 
-/** One-paragraph summary for a notification. */
+/** One-paragraph summary for a notification: the four counts that are not zero (sent always), where the sent ones went, why it stopped. */
 export function describeSummary(topic: string, summary: ProduceSummary): string {
   const only = summary.ranges[0];
-  if (summary.sent === 1 && summary.failed === 0 && !summary.cancelled && !summary.stoppedBy && summary.ranges.length === 1 && only) {
+  const clean = summary.failed === 0 && summary.unknown === 0 && summary.notTried === 0;
+  if (summary.sent === 1 && clean && !summary.cancelled && !summary.stoppedBy && summary.ranges.length === 1 && only) {
     // The common case, one message, says exactly where it went.
     return `Sent to "${topic}": partition ${only.partition}, offset ${only.first}.`;
   }
   const parts = [`${summary.sent} sent to "${topic}"`];
   if (summary.failed > 0) {
-    parts.push(`${summary.failed} failed`);
+    parts.push(`${summary.failed} failed (not written)`);
+  }
+  if (summary.unknown > 0) {
+    parts.push(`${summary.unknown} unknown (in flight when the connection failed: they may or may not be on the broker)`);
+  }
+  if (summary.notTried > 0 && summary.firstNotTried) {
+    parts.push(`${summary.notTried} not tried (from line ${summary.firstNotTried.line + 1})`);
   }
   if (summary.ranges.length > 0) {
     parts.push(summary.ranges.map((r) => `p${r.partition} ${r.first}..${r.last}`).join(', '));
   }
   const head = summary.cancelled ? 'Cancelled: ' : summary.stoppedBy ? 'Stopped: ' : '';
   const firstFailure = summary.failures[0];
-  const tail = firstFailure ? ` First failure: line ${firstFailure.line + 1}: ${firstFailure.reason}` : '';
+  const firstUnknown = summary.unknowns[0];
+  const tail = firstFailure
+    ? ` First failure: line ${firstFailure.line + 1}: ${firstFailure.reason}`
+    : firstUnknown
+      ? ` First unknown: line ${firstUnknown.line + 1}: ${firstUnknown.reason}`
+      : '';
   return `${head}${parts.join('; ')}.${tail}`;
 }

@@ -166,6 +166,26 @@ export class KafkaCluster {
     await this.waitUntilReady();
   }
 
+  /**
+   * Kills one node at once (SIGKILL: no controlled shutdown, connections reset as in a crash) and
+   * waits for its process to exit. The signal is sent before this returns its promise, so a test
+   * can kill at an exact point of a run. Restart it with {@link startNode}.
+   */
+  async killNode(id: number): Promise<void> {
+    this.nodeInfo(id);
+    const child = this.processes.get(id);
+    if (!child) {
+      return;
+    }
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    this.processes.delete(id);
+    liveChildren.delete(child);
+  }
+
   /** Restarts a stopped node with its data and waits until every node reports it again. */
   async startNode(id: number): Promise<void> {
     const node = this.nodeInfo(id);

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { headerList } from '../../src/core/message';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DeliveryUnknownError } from '../../src/core/errors';
 import { compileContract, findContract, topicMatches } from '../../src/produce/contracts';
 import { isEnvelope } from '../../src/produce/envelope';
 import { arrayElementRanges, parseJson, positionAt } from '../../src/produce/jsonText';
@@ -207,7 +208,7 @@ describe('produce: streaming and the pipeline', () => {
       { partition: 1, first: '0', last: '9', count: 10 },
       { partition: 2, first: '0', last: '3', count: 4 },
     ]);
-    assert.match(describeSummary('t', summary), /^24 sent to "t"; 2 failed; p0 0\.\.9, p1 0\.\.9, p2 0\.\.3\. First failure: line 8: no sevens/);
+    assert.match(describeSummary('t', summary), /^24 sent to "t"; 2 failed \(not written\); p0 0\.\.9, p1 0\.\.9, p2 0\.\.3\. First failure: line 8: no sevens/);
 
     let calls = 0;
     const cancelled = await producePipeline(items, 't', (batch) => {
@@ -216,6 +217,7 @@ describe('produce: streaming and the pipeline', () => {
     }, { batchSize: 5, maxInFlight: 1, partitionCount: 1, partitionForKey: () => 0, isCancelled: () => calls >= 2 });
     assert.equal(cancelled.cancelled, true);
     assert.equal(cancelled.sent, 10);
+    assert.deepEqual([cancelled.notTried, cancelled.firstNotTried?.line], [15, 10], 'the rest is counted as not tried');
 
     const stopped = await producePipeline(items, 't', () => Promise.reject(new Error('refused')), {
       batchSize: 5, maxInFlight: 1, partitionCount: 1, partitionForKey: () => 0,
@@ -223,5 +225,16 @@ describe('produce: streaming and the pipeline', () => {
     assert.equal(stopped.stoppedBy, 'refused');
     assert.equal(stopped.sent, 0);
     assert.equal(stopped.failed, 5);
+    assert.deepEqual([stopped.unknown, stopped.notTried, stopped.firstNotTried?.line], [0, 20, 5]);
+
+    // A request written but not answered: its messages are unknown, never failed; the rest not tried.
+    let sends = 0;
+    const lost = await producePipeline(items, 't', (batch) => {
+      sends++;
+      return sends === 2 ? Promise.reject(new DeliveryUnknownError('connection closed')) : Promise.resolve([{ topic: 't', partition: batch[0].partition ?? 0, offset: String((sends - 1) * 5) }]);
+    }, { batchSize: 5, maxInFlight: 1, partitionCount: 1, partitionForKey: () => 0 });
+    assert.deepEqual([lost.sent, lost.failed, lost.unknown, lost.notTried], [5, 0, 5, 15]);
+    assert.deepEqual(lost.unknowns.map((u) => u.line), [5, 6, 7, 8, 9]);
+    assert.match(describeSummary('t', lost), /^Stopped: 5 sent to "t"; 5 unknown \(in flight.*; 15 not tried \(from line 11\)/);
   });
 });

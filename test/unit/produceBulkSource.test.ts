@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { OutgoingMessage, ProduceResult } from '../../src/core/brokerClient';
 import { keyPartitioner } from '../../src/brokers/kafka/produce/partitioner';
 import { RecordBatchBuilder, rebuildBatch, recordSpans } from '../../src/brokers/kafka/produce/recordBatch';
+import { DeliveryUnknownError } from '../../src/core/errors';
 import { type BulkBatch, type BulkOutcome, produceJsonlFile } from '../../src/produce/bulkPipeline';
 import { JsonlChunkScanner, LINE_END_OF_CHUNK, LINE_FAST, openJsonl } from '../../src/produce/bulkSource';
 import { type PipelineOptions, producePipeline } from '../../src/produce/pipeline';
@@ -248,6 +249,32 @@ describe('produce bulk: the pipeline against producePipeline', () => {
     assert.ok(summary.sent >= 1000 && summary.sent < 5000, `sent ${summary.sent}`);
     assert.equal(written, summary.sent);
     assert.equal(summary.ranges.reduce((n, r) => n + r.count, 0), summary.sent);
+  });
+
+  it('a request written without an answer makes its lines unknown (never failed), and the rest not tried', async () => {
+    const file = path.join(dir, 'lost.jsonl');
+    fs.writeFileSync(file, `${Array.from({ length: 5000 }, (_, i) => `{"i":${i}}`).join('\n')}\n`);
+    const broker = new FakeBroker();
+    let requests = 0;
+    let lost = 0;
+    const lossy = {
+      newBatch: broker.bulk.newBatch,
+      sliceBatch: broker.bulk.sliceBatch,
+      send: async (batches: BulkBatch[]): Promise<BulkOutcome[]> => {
+        if (++requests === 4) {
+          lost = batches.reduce((n, b) => n + b.count, 0);
+          return batches.map((b) => ({ partition: b.partition, error: new DeliveryUnknownError('the connection closed'), unknown: true }));
+        }
+        return broker.bulk.send(batches);
+      },
+    };
+    const summary = await produceJsonlFile(file, 't', lossy, { ...base({ batchSize: 100, maxInFlight: 1 }), shape: { envelope: 'auto' }, requestBytes: 4096, chunkBytes: 1024 });
+    const written = [...broker.logs.values()].reduce((n, log) => n + log.length, 0);
+    assert.deepEqual([summary.sent, summary.failed, summary.unknown], [written, 0, lost]);
+    assert.equal(summary.sent + summary.unknown + summary.notTried, 5000);
+    assert.equal(summary.firstNotTried?.line, summary.sent + summary.unknown, 'not tried: every line after the lost request');
+    assert.deepEqual(summary.unknowns.map((u) => u.line), Array.from({ length: lost }, (_, i) => summary.sent + i));
+    assert.equal(summary.stoppedBy, 'the connection closed');
   });
 
   it('fails messages for a partition the topic does not have, in both paths', async () => {

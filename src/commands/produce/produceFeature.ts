@@ -36,18 +36,26 @@ export class ProduceFeature extends DisposableStore {
     this.changed.fire();
   }
 
-  /** Shows problems at their lines (replacing the file's previous ones); an empty list clears them. */
-  showIssues(uri: vscode.Uri, issues: readonly (SourceIssue | ProduceFailure)[]): void {
-    this.diagnostics.set(
-      uri,
-      issues.slice(0, 1000).map((issue) => {
-        const position = new vscode.Position(issue.line, issue.column);
-        const text = 'reason' in issue ? issue.reason : issue.message;
-        const diagnostic = new vscode.Diagnostic(new vscode.Range(position, position.translate(0, 1)), text, vscode.DiagnosticSeverity.Error);
-        diagnostic.source = 'MQ Explorer';
-        return diagnostic;
-      }),
-    );
+  /**
+   * Shows problems at their lines (replacing the file's previous ones); an empty list clears them.
+   * Failed messages are errors; messages whose delivery is unknown (`unknowns`) are warnings that
+   * say they may be on the broker, so they are not mistaken for lines to send again.
+   */
+  showIssues(uri: vscode.Uri, issues: readonly (SourceIssue | ProduceFailure)[], unknowns: readonly ProduceFailure[] = []): void {
+    const at = (line: number, column: number, text: string, severity: vscode.DiagnosticSeverity): vscode.Diagnostic => {
+      const position = new vscode.Position(line, column);
+      const diagnostic = new vscode.Diagnostic(new vscode.Range(position, position.translate(0, 1)), text, severity);
+      diagnostic.source = 'MQ Explorer';
+      return diagnostic;
+    };
+    this.diagnostics.set(uri, [
+      ...issues.slice(0, 1000).map((issue) => at(issue.line, issue.column, 'reason' in issue ? issue.reason : issue.message, vscode.DiagnosticSeverity.Error)),
+      ...unknowns
+        .slice(0, 1000)
+        .map((u) =>
+          at(u.line, u.column, `Delivery unknown: in flight when the connection failed, this message may or may not be on the broker (${u.reason})`, vscode.DiagnosticSeverity.Warning),
+        ),
+    ]);
   }
 
   /** Starts running `tick` every `seconds` (first run at once); returns the repeat's id. */

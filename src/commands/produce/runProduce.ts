@@ -25,6 +25,10 @@ export interface ProduceRequest {
   shape: ProduceShape;
   /** Only the message that starts on this 0-based line (CodeLens "Produce"). */
   line?: number;
+  /** Only the messages that start on these 0-based lines ("Send the failed lines again"). */
+  lines?: readonly number[];
+  /** Only the messages from this 0-based line on ("Continue from line N"). */
+  fromLine?: number;
   times: number;
   defaults: ShapeOptions['defaults'];
   options: ProduceOptions;
@@ -45,8 +49,12 @@ const STREAM_FROM_DISK_LINES = 20_000;
 /** A fresh pass over the request's messages each call (validation reads once, sending again). */
 function itemSource(request: ProduceRequest, shapeOptions: () => ShapeOptions): () => AsyncIterable<Item> {
   const { document, range } = request;
-  const only = (items: AsyncIterable<Item>): AsyncIterable<Item> =>
-    request.line === undefined ? items : filterLine(items, request.line);
+  const only = (items: AsyncIterable<Item>): AsyncIterable<Item> => {
+    const picked = request.lines && new Set(request.lines);
+    const from = request.fromLine;
+    const some = picked || from !== undefined ? filterItems(items, (line) => (!picked || picked.has(line)) && (from === undefined || line >= from)) : items;
+    return request.line === undefined ? some : filterLine(some, request.line);
+  };
   return () => {
     const options = shapeOptions();
     const once = (): AsyncIterable<Item> => {
@@ -75,6 +83,8 @@ function bulkFile(request: ProduceRequest, validate: ContractValidator | undefin
     request.shape === 'jsonl' &&
     !request.range &&
     request.line === undefined &&
+    request.lines === undefined &&
+    request.fromLine === undefined &&
     request.times === 1 &&
     document.uri.scheme === 'file' &&
     !document.isDirty &&
@@ -88,6 +98,14 @@ function bulkFile(request: ProduceRequest, validate: ContractValidator | undefin
 async function* toAsync(items: Iterable<Item>): AsyncGenerator<Item> {
   for (const item of items) {
     yield await Promise.resolve(item);
+  }
+}
+
+async function* filterItems(items: AsyncIterable<Item>, keep: (line: number) => boolean): AsyncGenerator<Item> {
+  for await (const item of items) {
+    if (keep(item.line)) {
+      yield item;
+    }
   }
 }
 
@@ -213,6 +231,8 @@ export async function runProduce(
   const validate = loadContract(request.document, topic);
   const bulk = ctx.connections.getClient(cluster.id).capability(Capabilities.bulkProduce);
   const file = bulkFile(request, validate, bulk);
+  // Lines refused by validation: sending them again would only fail again.
+  const invalidLines = new Set<number>();
 
   const summary = await vscode.window.withProgress(
     {
@@ -230,6 +250,7 @@ export async function runProduce(
         throw new UserCancelled();
       }
       const { problems, total } = checked;
+      problems.forEach((p) => invalidLines.add(p.line));
       feature.showIssues(request.document.uri, problems);
       if (problems.length > 0) {
         const first = problems[0];
@@ -259,11 +280,11 @@ export async function runProduce(
         isCancelled: () => token.isCancellationRequested,
         reject: validate ? (item) => contractIssue(item, validate) : undefined,
         isPerMessageError: isPerMessageSendError,
-        onProgress: ({ sent, failed }) => {
-          const done = sent + failed;
+        onProgress: ({ sent, failed, unknown }) => {
+          const done = sent + failed + unknown;
           const increment = expected > 0 ? ((done - reported) / expected) * 100 : undefined;
           reported = done;
-          progress.report({ message: `${sent} sent${failed > 0 ? `, ${failed} failed` : ''}`, increment });
+          progress.report({ message: `${sent} sent${failed > 0 ? `, ${failed} failed` : ''}${unknown > 0 ? `, ${unknown} unknown` : ''}`, increment });
         },
       };
       if (file && bulk) {
@@ -277,25 +298,71 @@ export async function runProduce(
       return producePipeline(items(), topic, (messages) => producer.produce(topic, messages, request.options), options);
     },
   );
-  feature.showIssues(request.document.uri, summary.failures);
+  feature.showIssues(request.document.uri, summary.failures, summary.unknowns);
   await feature.remember(request.document.uri, cluster.id, topic);
   const text = `${created ? `Created topic "${topic}" with ${partitions} partition${partitions === 1 ? '' : 's'}. ` : ''}${describeSummary(topic, summary)}`;
-  ctx.log.info(`${text}${file ? ' (bulk path)' : ''}${summary.failures.length > 1 ? ` Failures: ${summary.failures.map((f) => `line ${f.line + 1}: ${f.reason}`).join('; ')}` : ''}`);
+  const listed = (label: string, list: readonly { line: number; reason: string }[]): string =>
+    list.length > 1 ? ` ${label}: ${list.map((f) => `line ${f.line + 1}: ${f.reason}`).join('; ')}` : '';
+  ctx.log.info(`${text}${file ? ' (bulk path)' : ''}${listed('Failures', summary.failures)}${listed('Unknown', summary.unknowns)}`);
   if (!request.quiet) {
-    void showSummary(ctx, cluster, topic, summary, text);
+    const resendable = [...new Set(summary.failures.map((f) => f.line))].filter((line) => !invalidLines.has(line));
+    void showSummary(ctx, feature, { cluster, topic, request, summary, text, resendable });
   }
   return { ...summary, ...(summary.first ?? {}), topic, path: file ? 'bulk' : 'messages' };
 }
 
-async function showSummary(ctx: CommandContext, cluster: ClusterEntry, topic: string, summary: ProduceSummary, text: string): Promise<void> {
+const SEND_FAILED_AGAIN = 'Send the Failed Lines Again';
+
+/** A finished run, for its summary notification: `resendable` are the lines that failed at the broker (not in validation). */
+interface FinishedRun {
+  cluster: ClusterEntry;
+  topic: string;
+  request: ProduceRequest;
+  summary: ProduceSummary;
+  text: string;
+  resendable: number[];
+}
+
+/**
+ * The summary with its next steps: the tail, the log, sending again exactly the lines that
+ * certainly failed (never the unknown ones: they may be on the broker), and continuing from the
+ * first line that was not tried.
+ */
+async function showSummary(ctx: CommandContext, feature: ProduceFeature, run: FinishedRun): Promise<void> {
+  const { cluster, topic, request, summary, text, resendable: failedLines } = run;
   const actions = summary.ranges.length > 0 ? ['Show in Tail'] : [];
-  if (summary.failures.length > 0) {
+  // With repetitions a line stands for several messages: only a single pass can be resent or continued line by line.
+  if (failedLines.length > 0 && request.times === 1) {
+    actions.push(SEND_FAILED_AGAIN);
+  }
+  const from = summary.firstNotTried?.line;
+  const continueFrom = from !== undefined && request.times === 1 ? `Continue from Line ${from + 1}` : undefined;
+  if (continueFrom) {
+    actions.push(continueFrom);
+  }
+  if (summary.failures.length > 0 || summary.unknowns.length > 0) {
     actions.push('Show Log');
   }
-  const show = summary.failed > 0 || summary.cancelled ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const troubled = summary.failed > 0 || summary.unknown > 0 || summary.notTried > 0 || summary.cancelled;
+  const show = troubled ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const choice = await show(text, ...actions);
+  const again = async (narrowed: Partial<ProduceRequest>): Promise<void> => {
+    try {
+      await runProduce(ctx, feature, cluster, topic, { ...request, line: undefined, lines: undefined, fromLine: undefined, validOnly: true, ...narrowed });
+    } catch (error) {
+      if (!(error instanceof UserCancelled)) {
+        const message = error instanceof Error ? error.message : String(error);
+        ctx.log.error(message);
+        void vscode.window.showErrorMessage(message);
+      }
+    }
+  };
   if (choice === 'Show in Tail') {
     await ctx.tails.open(cluster, { topics: [topic], fromBeginning: false, startOffsets: tailStart(summary) });
+  } else if (choice === SEND_FAILED_AGAIN) {
+    await again({ lines: failedLines });
+  } else if (choice !== undefined && choice === continueFrom) {
+    await again({ fromLine: from });
   } else if (choice === 'Show Log') {
     ctx.log.show(true);
   }

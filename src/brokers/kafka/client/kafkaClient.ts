@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Producer } from 'kafkajs';
 import {
   type BrokerClient,
   type ClusterDefinition,
@@ -47,9 +47,10 @@ import {
   listKafkaConsumerGroups,
 } from '../admin/clusterInspector';
 import { KafkaBulkProducer } from '../produce/bulkProducer';
+import { IDEMPOTENT_RETRY, describeFailure, produceIdempotent, produceRecordBatches, produceWithoutRetries } from '../produce/produceOutcome';
 import { commitGroupOffsets } from '../admin/groupOffsets';
 import { alterTopicConfigIncrementally } from '../admin/incrementalConfigs';
-import { compressionType, registerCompressionCodecs } from '../codecs/codecs';
+import { registerCompressionCodecs } from '../codecs/codecs';
 import { KafkaConversationTransport } from '../conversations/conversations';
 import { describeBrokerError } from './errors';
 import { kafkaLogCreator } from './logBridge';
@@ -85,6 +86,8 @@ export class KafkaClusterClient implements BrokerClient {
   private idempotentProducer: Promise<Producer> | undefined;
   private readonly tails = new Set<KafkaTailSession>();
   private readonly bulkProducers = new Set<KafkaBulkProducer>();
+  /** The raw senders of produce(), by topic and options. */
+  private readonly rawSenders = new Map<string, KafkaBulkProducer>();
   private conversationTransport: KafkaConversationTransport | undefined;
   private disposed = false;
   /** What this client offers through BrokerClient.capability; the methods themselves stay public for tests and benches. */
@@ -124,7 +127,8 @@ export class KafkaClusterClient implements BrokerClient {
     return this.kafkaPromise;
   }
 
-  private async createKafka(): Promise<Kafka> {
+  /** `retry`: the connection's own (reconnecting included); the idempotent producer's is longer. */
+  private async createKafka(retry: object = RETRY): Promise<Kafka> {
     // A token request gets half the operation's time, so a hanging token endpoint is named as such.
     const security = await buildSecurityOptions(this.definition, await this.secrets(), Math.min(5_000, this.timeoutMs / 2));
     return new Kafka({
@@ -134,7 +138,7 @@ export class KafkaClusterClient implements BrokerClient {
       connectionTimeout: Math.min(3_000, this.timeoutMs),
       authenticationTimeout: Math.min(5_000, this.timeoutMs),
       requestTimeout: this.timeoutMs,
-      retry: RETRY,
+      retry,
       logLevel: logLevel.INFO,
       logCreator: kafkaLogCreator(this.logger),
     });
@@ -226,30 +230,43 @@ export class KafkaClusterClient implements BrokerClient {
     );
   }
 
+  /**
+   * Produces messages and answers exactly: results when acknowledged; a DeliveryUnknownError when
+   * a request was written but not answered (they may be on the broker); any other error when they
+   * were certainly not written. Messages with their partition (what the produce pipeline sends) go
+   * as one record batch per partition through the raw sender (bulkProducer.ts), which retries only
+   * what was not written. Not bounded by an outer timeout: no retry may outlive the call.
+   */
   async produce(topic: string, messages: OutgoingMessage[], options: ProduceOptions = {}): Promise<ProduceResult[]> {
-    const kafkajsMessages = messages.map(toKafkajsMessage);
-    if (kafkajsMessages.some((m) => m === undefined)) {
+    if (this.disposed) {
+      throw new BrokerOperationError(`Producing to "${topic}" failed: the connection to "${this.definition.name}" was closed.`);
+    }
+    if (options.idempotent) {
+      return produceIdempotent(topic, messages, options, () => this.connectedProducer(true), describeFailure(this.logger, `Producing to "${topic}"`, this.definition.bootstrapServers));
+    }
+    if (messages.every((m) => m.partition !== undefined)) {
+      // Our own record batches write any header list exactly (order, repeats, null values).
+      return produceRecordBatches(topic, messages, this.rawSender(topic, options));
+    }
+    if (messages.some((m) => toKafkajsMessage(m) === undefined)) {
       return this.produceInOrder(topic, messages, options);
     }
-    return this.call(`Producing to "${topic}"`, async () => {
-      const producer = await this.connectedProducer(options.idempotent === true);
-      const metadata = await producer.send({
-        topic,
-        acks: options.idempotent ? -1 : (options.acks ?? -1),
-        compression: compressionType(options.compression),
-        messages: kafkajsMessages as Message[],
-      });
-      return toProduceResults(topic, metadata);
-    });
+    return produceWithoutRetries(topic, messages, options, () => this.connectedProducer(false), describeFailure(this.logger, `Producing to "${topic}"`, this.definition.bootstrapServers));
+  }
+
+  /** One raw sender per topic and produce options, kept for the client's life (closed on dispose). */
+  private rawSender(topic: string, options: ProduceOptions): KafkaBulkProducer {
+    const id = `${topic}\u0000${options.acks ?? -1}\u0000${options.compression ?? 'none'}`;
+    let sender = this.rawSenders.get(id);
+    if (!sender) {
+      sender = this.bulkProducer(topic, { acks: options.acks, compression: options.compression });
+      this.rawSenders.set(id, sender);
+    }
+    return sender;
   }
 
   /** Messages with headers in an order kafkajs' producer would change (see produceMessages.ts): sent as our own record batches. */
   private async produceInOrder(topic: string, messages: OutgoingMessage[], options: ProduceOptions): Promise<ProduceResult[]> {
-    if (options.idempotent) {
-      throw new BrokerOperationError(
-        `Producing to "${topic}" failed: a message has a header without a value, or repeats a header name with other headers in between (or puts a numeric header name after another), which the idempotent producer cannot send as written. Turn idempotence off for this send.`,
-      );
-    }
     const count = messages.some((m) => m.partition === undefined) ? (await this.describeTopic(topic)).partitions.length : 1;
     const byKey = keyPartitioner(count);
     let next = 0;
@@ -377,6 +394,10 @@ export class KafkaClusterClient implements BrokerClient {
   }
 
   private resetProducers(): void {
+    for (const sender of this.rawSenders.values()) {
+      void sender.close();
+    }
+    this.rawSenders.clear();
     for (const producer of [this.producer, this.idempotentProducer]) {
       void producer?.then((p) => p.disconnect()).catch(() => undefined);
     }
@@ -399,13 +420,18 @@ export class KafkaClusterClient implements BrokerClient {
   private connectedProducer(idempotent = false): Promise<Producer> {
     if (idempotent) {
       if (!this.idempotentProducer) {
-        // kafkajs guarantees ordering without duplicates only with one request in flight.
-        this.idempotentProducer = this.getKafka().then(async (kafka) => {
+        // kafkajs guarantees ordering without duplicates only with one request in flight. Its own
+        // Kafka instance: reconnecting after a lost connection retries as long as sending does
+        // (kafkajs gives up on the send when a reconnect runs out of the connection's retries).
+        this.idempotentProducer = this.createKafka(IDEMPOTENT_RETRY).then(async (kafka) => {
           const producer = kafka.producer({
             allowAutoTopicCreation: false,
             createPartitioner: Partitioners.DefaultPartitioner,
             idempotent: true,
             maxInFlightRequests: 1,
+            // Retries are safe here (the broker drops a batch it already has): enough to ride out a
+            // broker restart, bounded so that the produce call, which waits for them, ends.
+            retry: IDEMPOTENT_RETRY,
           });
           await producer.connect();
           return producer;
@@ -427,9 +453,4 @@ export class KafkaClusterClient implements BrokerClient {
     }
     return this.producer;
   }
-}
-
-/** kafkajs reports one record per partition written, with the offset of its first message. */
-function toProduceResults(topic: string, metadata: { partition: number; baseOffset?: string }[]): ProduceResult[] {
-  return metadata.map((m) => ({ topic, partition: m.partition, offset: m.baseOffset ?? '?' }));
 }

@@ -76,6 +76,11 @@ interface RawRequest {
   apiName: string;
   body: Buffer;
   expectResponse?: boolean;
+  /**
+   * Called when kafkajs takes the body to write it (connected and authenticated): an error before
+   * this call means the request was certainly not sent; after it, the broker may have received it.
+   */
+  onWrite?: () => void;
 }
 
 /**
@@ -91,7 +96,10 @@ export async function sendRaw<T>(broker: KjsBroker, request: RawRequest, decode:
     apiVersion: request.apiVersion,
     apiName: request.apiName,
     expectResponse: () => request.expectResponse !== false,
-    encode: () => Promise.resolve({ buf: request.body, buffer: request.body }),
+    encode: () => {
+      request.onWrite?.();
+      return Promise.resolve({ buf: request.body, buffer: request.body });
+    },
   };
   try {
     return (await broker.connectionPool.send({

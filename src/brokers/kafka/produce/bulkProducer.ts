@@ -13,8 +13,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Logger, ProduceOptions } from '../../../core/brokerClient';
-import { BrokerOperationError } from '../../../core/errors';
-import { withTimeout } from '../../../core/timeout';
+import { BrokerOperationError, DeliveryUnknownError } from '../../../core/errors';
 import type { BulkBatch, BulkBatchEncoder, BulkOutcome, BulkSender } from '../../../core/brokerCapabilities';
 import { compressionType } from '../codecs/codecs';
 import { describeBrokerError } from '../client/errors';
@@ -40,6 +39,15 @@ const { lookupCodec } = require('kafkajs/src/protocol/message/compression') as {
   lookupCodec: (type: number) => { compress(encoder: { buffer: Buffer }): Promise<Buffer> } | null;
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+/** A partition's answer: its base offset, or an error and whether its batch may have been written. */
+type Answer = { offset: string | undefined } | { error: KjsError; written: boolean };
+
+/**
+ * Error codes with which the leader has appended the batch although it reports a failure:
+ * REQUEST_TIMED_OUT (the replicas did not confirm in time) and NOT_ENOUGH_REPLICAS_AFTER_APPEND.
+ */
+const APPENDED_ERROR_CODES = new Set([7, 20]);
 
 const PRODUCE_API_KEY = 0;
 const MIN_PRODUCE_VERSION = 3;
@@ -112,12 +120,17 @@ export class KafkaBulkProducer implements BulkSender {
     return rebuildBatch(batch, recordSpans(batch).slice(from, to));
   }
 
+  /**
+   * Sends the batches and answers for each partition. Not bounded by an outer timeout on purpose:
+   * kafkajs' connection and request timeouts end every attempt, and waiting for them means no
+   * retry of this run can still reach the broker after its summary is shown.
+   */
   async send(batches: BulkBatch[]): Promise<BulkOutcome[]> {
     try {
       if (this.closed) {
         throw new Error('the bulk producer was closed');
       }
-      return await withTimeout(this.sendAll(batches), this.options.timeoutMs, this.operation);
+      return await this.sendAll(batches);
     } catch (error) {
       const failed = this.userError(error);
       return batches.map((b) => ({ partition: b.partition, error: failed }));
@@ -159,8 +172,13 @@ export class KafkaBulkProducer implements BulkSender {
     return this.ready;
   }
 
+  /**
+   * Sends each batch until the broker answers for it. Only batches certainly not written are
+   * retried (the connection could not be made, or the broker refused them with a retriable error
+   * such as NOT_LEADER): a batch whose request was written but not answered is reported unknown,
+   * never sent again, as resending it could write it twice.
+   */
   private async sendAll(batches: BulkBatch[]): Promise<BulkOutcome[]> {
-    const cluster = await this.connect();
     const codec = this.codec === 0 ? null : lookupCodec(this.codec);
     let pending = await Promise.all(
       batches.map(async (b) =>
@@ -168,48 +186,40 @@ export class KafkaBulkProducer implements BulkSender {
       ),
     );
     const outcomes = new Map<number, BulkOutcome>();
+    let attempt = 0;
     try {
-      await this.retrier(async (bail) => {
-        const retry: typeof pending = [];
-        let retryError: KjsError | undefined;
-        try {
-          const answers = await this.sendToLeaders(cluster, pending);
-          for (const b of pending) {
-            const answer = answers.get(b.partition);
-            if (answer instanceof Error) {
-              if (answer.retriable) {
-                retry.push(b);
-                retryError = answer;
-              } else {
-                outcomes.set(b.partition, { partition: b.partition, error: this.userError(answer) });
-              }
-            } else {
-              outcomes.set(b.partition, { partition: b.partition, offset: answer });
-            }
-          }
-        } catch (error) {
-          // The whole request failed (connection, timeout): as kafkajs' producer, reconnect or refresh and retry.
-          const e = error as KjsError;
-          if (e.name === 'KafkaJSConnectionClosedError' && e.host !== undefined && e.port !== undefined) {
-            cluster.removeBroker({ host: e.host, port: e.port });
-          }
-          if (e.retriable === false || e instanceof BrokerOperationError) {
-            bail(e);
-            return;
-          }
-          retry.push(...pending);
-          retryError = e;
-        }
-        pending = retry;
-        if (retryError) {
+      await this.retrier(async () => {
+        const cluster = await this.connect();
+        if (attempt++ > 0) {
+          // Stale metadata or a lost connection made the last attempt fail: as kafkajs' producer.
           if (!cluster.isConnected()) {
             await cluster.connect();
           }
           await cluster.refreshMetadata();
+        }
+        const answers = await this.sendToLeaders(cluster, pending);
+        const retry: typeof pending = [];
+        let retryError: KjsError | undefined;
+        for (const b of pending) {
+          const answer = answers.get(b.partition);
+          if (!answer || 'offset' in answer) {
+            outcomes.set(b.partition, { partition: b.partition, offset: answer?.offset });
+          } else if (answer.written) {
+            outcomes.set(b.partition, { partition: b.partition, error: this.unknownError(answer.error), unknown: true });
+          } else if (answer.error.retriable !== false && !(answer.error instanceof BrokerOperationError)) {
+            retry.push(b);
+            retryError = answer.error;
+          } else {
+            outcomes.set(b.partition, { partition: b.partition, error: this.userError(answer.error) });
+          }
+        }
+        pending = retry;
+        if (retryError) {
           throw retryError;
         }
       });
     } catch (error) {
+      // Whatever is still pending was never written (connection, metadata, retries exhausted).
       const failed = this.userError(error);
       for (const b of pending) {
         outcomes.set(b.partition, { partition: b.partition, error: failed });
@@ -218,14 +228,25 @@ export class KafkaBulkProducer implements BulkSender {
     return batches.map((b) => outcomes.get(b.partition) ?? { partition: b.partition, error: this.userError(new Error('no answer')) });
   }
 
-  /** One request per leader; per partition, its base offset (undefined with acks=0) or the broker's error. */
-  private async sendToLeaders(cluster: KjsCluster, batches: readonly BulkBatch[]): Promise<Map<number, string | undefined | KjsError>> {
+  /** The sentence for a request written without an answer: its messages may be on the broker. */
+  private unknownError(error: KjsError): DeliveryUnknownError {
+    const message = `${describeBrokerError(error, this.operation, this.options.servers)} The request had been sent, so its messages may or may not be on the broker.`;
+    this.options.logger.error(`${message} (${error.stack ?? error.message})`);
+    return new DeliveryUnknownError(message, error);
+  }
+
+  /**
+   * One request per leader; per partition, its base offset (undefined with acks=0) or the error,
+   * with whether the request may have reached the broker (`written`).
+   */
+  private async sendToLeaders(cluster: KjsCluster, batches: readonly BulkBatch[]): Promise<Map<number, Answer>> {
     const topic = this.options.topic;
-    const answers = new Map<number, string | undefined | KjsError>();
+    const answers = new Map<number, Answer>();
     const known = new Set(cluster.findTopicPartitionMetadata(topic).map((p) => p.partitionId));
     for (const b of batches) {
       if (!known.has(b.partition)) {
-        answers.set(b.partition, createErrorFromCode(3)); // UNKNOWN_TOPIC_OR_PARTITION (retriable: metadata may be stale)
+        // UNKNOWN_TOPIC_OR_PARTITION (retriable: metadata may be stale)
+        answers.set(b.partition, { error: createErrorFromCode(3), written: false });
       }
     }
     const byLeader = cluster.findLeaderForPartitions(
@@ -234,27 +255,50 @@ export class KafkaBulkProducer implements BulkSender {
     );
     await Promise.all(
       Object.entries(byLeader).map(async ([nodeId, partitions]) => {
-        const broker = await cluster.findBroker({ nodeId: Number(nodeId) });
-        // The highest version both sides know, as kafkajs' own producer picks it.
-        const range = broker.versions?.[PRODUCE_API_KEY];
-        const version = Math.min(MAX_PRODUCE_VERSION, range?.maxVersion ?? MIN_PRODUCE_VERSION);
-        if (version < MIN_PRODUCE_VERSION || (range && range.minVersion > version)) {
-          throw new BrokerOperationError(`${this.operation} failed: the broker does not support record batches (Kafka 0.11 or later is needed).`);
-        }
-        const decoder = PRODUCE_RESPONSES[version];
         const mine = batches.filter((b) => partitions.includes(b.partition));
-        const body = encodeProduceRequest(topic, this.acks, mine);
-        const response = await sendRaw(
-          broker,
-          { apiKey: PRODUCE_API_KEY, apiVersion: version, apiName: 'Produce', body, expectResponse: this.acks !== 0 },
-          (raw) => decoder.decode(raw),
-        );
-        for (const b of mine) {
-          answers.set(b.partition, undefined);
-        }
-        for (const t of response?.topics ?? []) {
-          for (const p of t.partitions) {
-            answers.set(p.partition, p.errorCode === 0 ? p.baseOffset : createErrorFromCode(p.errorCode));
+        let written = false;
+        try {
+          const broker = await cluster.findBroker({ nodeId: Number(nodeId) });
+          // The highest version both sides know, as kafkajs' own producer picks it.
+          const range = broker.versions?.[PRODUCE_API_KEY];
+          const version = Math.min(MAX_PRODUCE_VERSION, range?.maxVersion ?? MIN_PRODUCE_VERSION);
+          if (version < MIN_PRODUCE_VERSION || (range && range.minVersion > version)) {
+            throw new BrokerOperationError(`${this.operation} failed: the broker does not support record batches (Kafka 0.11 or later is needed).`);
+          }
+          const decoder = PRODUCE_RESPONSES[version];
+          const body = encodeProduceRequest(topic, this.acks, mine);
+          const response = await sendRaw(
+            broker,
+            {
+              apiKey: PRODUCE_API_KEY,
+              apiVersion: version,
+              apiName: 'Produce',
+              body,
+              expectResponse: this.acks !== 0,
+              onWrite: () => {
+                written = true;
+              },
+            },
+            (raw) => decoder.decode(raw),
+          );
+          for (const b of mine) {
+            answers.set(b.partition, { offset: undefined });
+          }
+          for (const t of response?.topics ?? []) {
+            for (const p of t.partitions) {
+              answers.set(
+                p.partition,
+                p.errorCode === 0 ? { offset: p.baseOffset } : { error: createErrorFromCode(p.errorCode), written: APPENDED_ERROR_CODES.has(p.errorCode) },
+              );
+            }
+          }
+        } catch (error) {
+          const e = error as KjsError;
+          if (e.name === 'KafkaJSConnectionClosedError' && e.host !== undefined && e.port !== undefined) {
+            cluster.removeBroker({ host: e.host, port: e.port });
+          }
+          for (const b of mine) {
+            answers.set(b.partition, { error: e, written });
           }
         }
       }),
