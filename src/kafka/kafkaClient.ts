@@ -83,6 +83,7 @@ export class KafkaClusterClient implements BrokerClient {
   private readonly bulkProducers = new Set<KafkaBulkProducer>();
   private conversationTransport: KafkaConversationTransport | undefined;
   private disposed = false;
+  private disposing: Promise<void> | undefined;
 
   constructor(
     readonly definition: ClusterDefinition,
@@ -290,10 +291,13 @@ export class KafkaClusterClient implements BrokerClient {
     return this.conversationTransport;
   }
 
-  async dispose(): Promise<void> {
-    if (this.disposed) {
-      return;
-    }
+  /** Closes everything; a second call returns the same promise, so every caller can wait for the end. */
+  dispose(): Promise<void> {
+    this.disposing ??= this.close();
+    return this.disposing;
+  }
+
+  private async close(): Promise<void> {
     this.disposed = true;
     await this.conversationTransport?.close();
     await Promise.allSettled([...this.tails].map((tail) => tail.stop()));
