@@ -18,6 +18,7 @@ import { withTimeout } from '../core/timeout';
 import type { BulkBatch, BulkOutcome, BulkSender } from '../produce/bulkPipeline';
 import { compressionType } from './codecs';
 import { describeBrokerError } from './errors';
+import { type SizeLimit, explainTooLarge } from './messageSize';
 import { type KjsCluster, type KjsError, type Retrier, createCluster, createErrorFromCode, createRetry, sendRaw } from './kafkajsInternals';
 import { BATCH_HEADER_SIZE, withCompressedRecords } from './recordBatch';
 
@@ -81,6 +82,8 @@ export interface BulkProducerOptions {
   retry: object;
   servers: readonly string[];
   logger: Logger;
+  /** The topic's max.message.bytes, for the sentence of a batch refused as too large. */
+  maxMessageBytes?: () => Promise<SizeLimit | undefined>;
   onClose?: () => void;
 }
 
@@ -173,7 +176,9 @@ export class KafkaBulkProducer implements BulkSender {
                 retry.push(b);
                 retryError = answer;
               } else {
-                outcomes.set(b.partition, { partition: b.partition, error: this.userError(answer) });
+                const limit = () => this.options.maxMessageBytes?.() ?? Promise.resolve(undefined);
+                const tooLarge = await explainTooLarge(answer, this.operation, this.options.topic, { bytes: b.batch.length, count: b.count, framed: true }, limit);
+                outcomes.set(b.partition, { partition: b.partition, error: this.userError(tooLarge ?? answer) });
               }
             } else {
               outcomes.set(b.partition, { partition: b.partition, offset: answer });

@@ -49,6 +49,7 @@ import { compressionType, registerCompressionCodecs } from './codecs';
 import { KafkaConversationTransport } from './conversations';
 import { describeBrokerError } from './errors';
 import { kafkaLogCreator } from './logBridge';
+import { type SizeLimit, explainTooLarge, messageBytes, readMaxMessageBytes } from './messageSize';
 import { TokenEndpointError } from './oauthToken';
 import { buildSecurityOptions } from './security';
 import { KafkaTailSession } from './tailSession';
@@ -212,9 +213,10 @@ export class KafkaClusterClient implements BrokerClient {
   }
 
   async produce(topic: string, messages: OutgoingMessage[], options: ProduceOptions = {}): Promise<ProduceResult[]> {
-    return this.call(`Producing to "${topic}"`, async () => {
+    const operation = `Producing to "${topic}"`;
+    return this.call(operation, async () => {
       const producer = await this.connectedProducer(options.idempotent === true);
-      const metadata = await producer.send({
+      const sending = producer.send({
         topic,
         acks: options.idempotent ? -1 : (options.acks ?? -1),
         compression: compressionType(options.compression),
@@ -225,6 +227,11 @@ export class KafkaClusterClient implements BrokerClient {
           partition: m.partition,
           timestamp: m.timestamp,
         })),
+      });
+      const metadata = await sending.catch(async (error: unknown) => {
+        const sizes = messages.map(messageBytes);
+        const sent = { bytes: sizes.reduce((a, b) => a + b, 0), count: messages.length, largest: Math.max(...sizes) };
+        throw (await explainTooLarge(error, operation, topic, sent, () => this.maxMessageBytes(topic))) ?? error;
       });
       return toProduceResults(topic, metadata);
     });
@@ -244,6 +251,7 @@ export class KafkaClusterClient implements BrokerClient {
       retry: RETRY,
       servers: this.definition.bootstrapServers,
       logger: this.logger,
+      maxMessageBytes: () => this.maxMessageBytes(topic),
       onClose: () => this.bulkProducers.delete(producer),
     });
     this.bulkProducers.add(producer);
@@ -346,6 +354,11 @@ export class KafkaClusterClient implements BrokerClient {
     }
     this.producer = undefined;
     this.idempotentProducer = undefined;
+  }
+
+  private async maxMessageBytes(topic: string): Promise<SizeLimit | undefined> {
+    const admin = await this.connectedAdmin().catch(() => undefined);
+    return admin && readMaxMessageBytes(admin, topic);
   }
 
   private connectedAdmin(): Promise<Admin> {
