@@ -64,7 +64,7 @@ describe('tail panel lifecycle in the workbench (code-server + Chromium)', funct
     await frame.locator('.badge', { hasText: 'Live' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
 
     await kcatProduce(bootstrap, topic, Array.from({ length: MESSAGES }, (_, i) => ({ value: `m-${i}`, partition: 0 })), { timeoutMs: 60_000 });
-    await frame.locator('.counter', { hasText: `${MESSAGES.toLocaleString('en-US')} matched` }).waitFor({ state: 'visible', timeout: 90_000 });
+    await frame.locator('.counter', { hasText: `${MESSAGES.toLocaleString('en-US')} matched / ${MESSAGES.toLocaleString('en-US')} retained in the panel` }).waitFor({ state: 'visible', timeout: 90_000 });
     const last = String(MESSAGES - 1);
     let shown: (string | null)[] = [];
     await waitUntil(
