@@ -14,6 +14,7 @@ import { LocalTreeProvider } from './local/localTreeProvider';
 import type { TailPanelSnapshot } from './webview/tailPanel';
 import { TailPanelManager } from './webview/tailPanelManager';
 import { ProduceFeature } from './commands/produce/produceFeature';
+import type { ProduceHistoryEntry } from './commands/produce/produceHistory';
 import { registerProduceCodeLens } from './commands/produce/registerProduceCommands';
 import { ConversationFeature, type ResponderInfo } from './commands/conversations/conversationFeature';
 import { RespondersTreeProvider } from './commands/conversations/respondersView';
@@ -30,6 +31,8 @@ export interface MqExplorerApi {
   logFolder: vscode.Uri;
   /** Running "Produce every T seconds" repeats. */
   listProduceRepeats(): { id: string; label: string; sent: number }[];
+  /** The last produce results, newest first (Show Recent Produce Results). */
+  listProduceResults(): ProduceHistoryEntry[];
   /** Running responders (Conversations). */
   listResponders(): ResponderInfo[];
   onDidReportError: vscode.Event<ReportedError>;
@@ -109,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
     logFolder: context.logUri,
     listProduceRepeats: () => produce.listRepeats(),
     listResponders: () => conversationFeature.list(),
+    listProduceResults: () => produce.history.list(),
     onDidReportError: registry.onDidReport,
   };
 }

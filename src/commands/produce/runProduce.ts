@@ -278,7 +278,8 @@ export async function runProduce(
   feature.showIssues(request.document.uri, summary.failures);
   await feature.remember(request.document.uri, cluster.id, topic);
   const text = `${created ? `Created topic "${topic}" with ${partitions} partition${partitions === 1 ? '' : 's'}. ` : ''}${describeSummary(topic, summary)}`;
-  ctx.log.info(`${text}${file ? ' (bulk path)' : ''}${summary.failures.length > 1 ? ` Failures: ${summary.failures.map((f) => `line ${f.line + 1}: ${f.reason}`).join('; ')}` : ''}`);
+  feature.history.add({ time: Date.now(), clusterId: cluster.id, clusterName: cluster.name, topic, text, startOffsets: tailStart(summary), failed: summary.failed });
+  ctx.log.info(`Produce History: ${text}${file ? ' (bulk path)' : ''}${summary.failures.length > 1 ? ` Failures: ${summary.failures.map((f) => `line ${f.line + 1}: ${f.reason}`).join('; ')}` : ''}`);
   if (!request.quiet) {
     void showSummary(ctx, cluster, topic, summary, text);
   }
