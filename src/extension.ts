@@ -7,11 +7,14 @@ import { AutoRefresh } from './explorer/autoRefresh';
 import { ClusterStatusBar } from './explorer/clusterStatusBar';
 import { ClusterTreeProvider } from './explorer/clusterTreeProvider';
 import { brokerKinds, kafkaLocalRuntime } from './brokers/registry';
+import type { Logger } from './core/brokerClient';
+import { neverThrowing } from './core/safeLogger';
 import { LocalKafkaService } from './local/localKafkaService';
 import { LocalTreeProvider } from './local/localTreeProvider';
 import type { TailPanelSnapshot } from './webview/tailPanel';
 import { TailPanelManager } from './webview/tailPanelManager';
 import { ProduceFeature } from './commands/produce/produceFeature';
+import type { ProduceHistoryEntry } from './commands/produce/produceHistory';
 import { registerProduceCodeLens } from './commands/produce/registerProduceCommands';
 import { ConversationFeature, type ResponderInfo } from './commands/conversations/conversationFeature';
 import { RespondersTreeProvider } from './commands/conversations/respondersView';
@@ -28,6 +31,8 @@ export interface MqExplorerApi {
   logFolder: vscode.Uri;
   /** Running "Produce every T seconds" repeats. */
   listProduceRepeats(): { id: string; label: string; sent: number }[];
+  /** The last produce results, newest first (Show Recent Produce Results). */
+  listProduceResults(): ProduceHistoryEntry[];
   /** Running responders (Conversations). */
   listResponders(): ResponderInfo[];
   onDidReportError: vscode.Event<ReportedError>;
@@ -36,6 +41,15 @@ export interface MqExplorerApi {
 let connections: ConnectionService | undefined;
 let localKafka: LocalKafkaService | undefined;
 let conversations: ConversationFeature | undefined;
+let tailPanels: TailPanelManager | undefined;
+let shutdownLog: Logger | undefined;
+
+/**
+ * VS Code gives deactivate about 5 s before the extension host exits; everything that must happen
+ * on the broker (tails and responders leaving and deleting their throwaway groups) runs in
+ * parallel and is abandoned after this.
+ */
+const DEACTIVATE_DEADLINE_MS = 4_000;
 
 /** Wiring only: build the services, register the view and commands, push every disposable. */
 export function activate(context: vscode.ExtensionContext): MqExplorerApi {
@@ -44,7 +58,9 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
 
   const requestTimeoutMs = () =>
     vscode.workspace.getConfiguration('mqExplorer').get<number>('requestTimeoutSeconds', 10) * 1000;
-  connections = new ConnectionService(context.globalState, context.secrets, log, brokerKinds, requestTimeoutMs);
+  // Broker clients log while they disconnect during deactivation, after VS Code closed the channel.
+  const brokerLog = neverThrowing(log);
+  connections = new ConnectionService(context.globalState, context.secrets, brokerLog, brokerKinds, requestTimeoutMs);
   context.subscriptions.push(connections);
 
   const tree = new ClusterTreeProvider(connections, {
@@ -64,13 +80,15 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
   context.subscriptions.push(localTree, vscode.window.createTreeView('mqExplorer.local', { treeDataProvider: localTree }));
 
   const tails = new TailPanelManager(connections, log, context.extensionUri);
+  tailPanels = tails;
+  shutdownLog = brokerLog;
   context.subscriptions.push(tails);
 
   const registry = new CommandRegistry(log);
   context.subscriptions.push(registry);
   const produce = new ProduceFeature(context.workspaceState, CommandIds.stopProducing);
   context.subscriptions.push(produce);
-  const conversationFeature = new ConversationFeature(connections, log, CommandIds.stopResponder);
+  const conversationFeature = new ConversationFeature(connections, brokerLog, CommandIds.stopResponder);
   conversations = conversationFeature;
   const respondersTree = new RespondersTreeProvider(conversationFeature);
   context.subscriptions.push(conversationFeature, respondersTree, vscode.window.createTreeView('mqExplorer.responders', { treeDataProvider: respondersTree }));
@@ -88,18 +106,39 @@ export function activate(context: vscode.ExtensionContext): MqExplorerApi {
     logFolder: context.logUri,
     listProduceRepeats: () => produce.listRepeats(),
     listResponders: () => conversationFeature.list(),
+    listProduceResults: () => produce.history.list(),
     onDidReportError: registry.onDidReport,
   };
 }
 
-/** Closes every broker connection before the host goes away (disposables alone would not be awaited). */
+/**
+ * Stops tails and responders (each deletes its throwaway group), the local Java broker, and then
+ * every connection, all in parallel and within DEACTIVATE_DEADLINE_MS. VS Code disposes the
+ * subscriptions right after calling this without waiting, so their closing must be awaited here.
+ */
 export async function deactivate(): Promise<void> {
-  // Responders and reply channels delete their consumer groups on stop; that needs the connections.
-  await conversations?.stopAll();
+  const started = Date.now();
+  const log = shutdownLog;
+  const stops = Promise.allSettled([
+    tailPanels?.stopAll(),
+    // Responders and reply channels delete their consumer groups on stop; that needs the connections.
+    conversations?.stopAll(),
+    // The Java broker is a child process: it must stop with VS Code, and stopping takes a moment.
+    localKafka?.stopJavaBroker(),
+  ]).then(() => connections?.closeAll());
+  tailPanels = undefined;
   conversations = undefined;
-  // The Java broker is a child process: it must stop with VS Code, and stopping takes a moment.
-  await localKafka?.stopJavaBroker();
   localKafka = undefined;
-  await connections?.closeAll();
   connections = undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), DEACTIVATE_DEADLINE_MS);
+  });
+  const outcome = await Promise.race([stops.then(() => 'done' as const), deadline]);
+  clearTimeout(timer);
+  log?.info(
+    outcome === 'done'
+      ? `Stopped tails, responders and connections in ${Date.now() - started} ms`
+      : `Gave up waiting for tails, responders and connections to stop after ${DEACTIVATE_DEADLINE_MS} ms`,
+  );
 }

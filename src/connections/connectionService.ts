@@ -34,6 +34,8 @@ interface SettingsCluster {
  */
 export class ConnectionService extends DisposableStore {
   private readonly clients = new Map<string, BrokerClient>();
+  /** Clients being closed: closeAll() waits for these too, whoever started closing them. */
+  private readonly closing = new Set<Promise<void>>();
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when clusters are added, removed, or their definitions change. */
   readonly onDidChangeClusters = this.changed.event;
@@ -229,10 +231,17 @@ export class ConnectionService extends DisposableStore {
   }
 
   /** Closes every client; awaited on deactivate so no connection outlives the window. */
+  /**
+   * Closes every client and resolves when they, and any closed earlier that are still closing,
+   * are done (deactivation awaits this while the disposables have already started closing).
+   */
   async closeAll(): Promise<void> {
     const clients = [...this.clients.values()];
     this.clients.clear();
-    await Promise.allSettled(clients.map((client) => client.dispose()));
+    for (const client of clients) {
+      void this.trackClosing(client);
+    }
+    await Promise.allSettled([...this.closing]);
   }
 
   override dispose(): void {
@@ -243,7 +252,16 @@ export class ConnectionService extends DisposableStore {
   private async closeClient(id: string): Promise<void> {
     const client = this.clients.get(id);
     this.clients.delete(id);
-    await client?.dispose();
+    if (client) {
+      await this.trackClosing(client);
+    }
+  }
+
+  private trackClosing(client: BrokerClient): Promise<void> {
+    const closing = client.dispose();
+    this.closing.add(closing);
+    void closing.catch(() => undefined).finally(() => this.closing.delete(closing));
+    return closing;
   }
 
   /** A settings edit may change a declared cluster's servers: its old client must not be reused. */

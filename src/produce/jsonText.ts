@@ -39,6 +39,12 @@ export function parseJson(text: string): unknown {
     const reason = match
       ? message.replace(/ in JSON at position \d+.*$/, '')
       : `Unexpected ${offset < text.length ? `"${text[offset]}"` : 'end of input'}`;
+    if (text.startsWith('//', offset) || text.startsWith('/*', offset)) {
+      throw new JsonSyntaxError(
+        'Comments are not JSON: remove the // or /* */ comment, or produce from a JSONL file (one message per line), where a line starting with // is a comment.',
+        offset,
+      );
+    }
     throw new JsonSyntaxError(`Malformed JSON: ${reason}`, offset);
   }
 }

@@ -66,6 +66,8 @@ export class TailPanel extends DisposableStore {
   private lagTimer: NodeJS.Timeout | undefined;
   private lag: TailLag | undefined;
   private pullEverySeconds: number;
+  /** The consumer's stop (it leaves and, for a broadcast tail, deletes its group); set by dispose. */
+  private sessionStopped: Promise<void> = Promise.resolve();
   private readonly closed = this._register(new vscode.EventEmitter<void>());
   readonly onDidClose = this.closed.event;
 
@@ -120,6 +122,15 @@ export class TailPanel extends DisposableStore {
     } catch (error) {
       this.setState('failed', error instanceof Error ? error.message : String(error));
       throw error;
+    }
+  }
+
+  /** Closes the panel and resolves once its consumer stopped and removed its throwaway group. */
+  async close(): Promise<void> {
+    try {
+      this.dispose();
+    } finally {
+      await this.sessionStopped;
     }
   }
 
@@ -228,7 +239,7 @@ export class TailPanel extends DisposableStore {
     clearInterval(this.lagTimer);
     const session = this.session;
     this.session = undefined;
-    void session?.stop().catch((error: unknown) => this.log.warn(`Stopping tail failed: ${String(error)}`));
+    this.sessionStopped = session?.stop().catch((error: unknown) => this.log.warn(`Stopping tail failed: ${String(error)}`)) ?? Promise.resolve();
     this.closed.fire();
     super.dispose();
     this.panel.dispose();

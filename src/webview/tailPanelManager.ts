@@ -64,6 +64,13 @@ export class TailPanelManager extends DisposableStore {
     return [...this.panels.values()].map((panel) => panel.snapshot());
   }
 
+  /** Closes every panel and resolves once their consumers stopped (deactivation waits for this). */
+  async stopAll(): Promise<void> {
+    const panels = [...this.panels.values()];
+    this.panels.clear();
+    await Promise.allSettled(panels.map((panel) => panel.close()));
+  }
+
   override dispose(): void {
     for (const panel of [...this.panels.values()]) {
       panel.dispose();

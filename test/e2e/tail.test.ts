@@ -53,12 +53,12 @@ describe('tail panel filters in the workbench (code-server + Chromium)', functio
     await workbench?.close();
   });
 
-  it('filters by message type and a JSON path, counts matched / scanned, shows details as text', async () => {
+  it('filters by message type and a JSON path, counts matched / retained in the panel, shows details as text', async () => {
     await runCommand(page, 'MQ Explorer: Tail Topic…');
     await pickQuickItem(page, topic);
     await pickQuickItem(page, 'From the beginning');
     const frame = tailFrame(page);
-    await frame.locator('.counter', { hasText: '10 matched / 10 scanned' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(async (error: unknown) => {
+    await frame.locator('.counter', { hasText: '10 matched / 10 retained in the panel' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(async (error: unknown) => {
       await screenshot(page, 'tail-panel-filter-failed');
       throw error;
     });
@@ -68,7 +68,7 @@ describe('tail panel filters in the workbench (code-server + Chromium)', functio
     await frame.locator('input.filter-path').fill('total');
     await frame.locator('select.filter-op').selectOption('>');
     await frame.locator('input.filter-operand').fill('100');
-    await frame.locator('.counter', { hasText: '1 matched / 10 scanned' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await frame.locator('.counter', { hasText: '1 matched / 10 retained in the panel' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     // The rows come in their own reply, after the counts: wait for the second row to go.
     await frame.locator('tbody tr').nth(1).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
     assert.equal(await frame.locator('tbody tr').count(), 1);
@@ -81,7 +81,7 @@ describe('tail panel filters in the workbench (code-server + Chromium)', functio
       await frame.locator(field).fill('');
     }
     await frame.locator('input.filter-text').fill('onerror');
-    await frame.locator('.counter', { hasText: '1 matched / 10 scanned' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await frame.locator('.counter', { hasText: '1 matched / 10 retained in the panel' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await frame.locator('tbody tr td.key', { hasText: 'x-4' }).click();
     await frame.locator('.details pre.value-pretty', { hasText: '<img src=x' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     assert.equal(await frame.locator('tbody img, .details img').count(), 0, 'markup was parsed');
@@ -94,7 +94,7 @@ describe('tail panel filters in the workbench (code-server + Chromium)', functio
     for (const field of ['input.filter-text', 'input.filter-type', 'input.filter-path', 'input.filter-operand']) {
       await frame.locator(field).fill('');
     }
-    await frame.locator('.counter', { hasText: '10 matched / 10 scanned' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await frame.locator('.counter', { hasText: '10 matched / 10 retained in the panel' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     const chart = frame.locator('canvas.histogram-chart[data-total="10"]');
     await chart.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     assert.equal(await chart.getAttribute('data-bins'), '100');
@@ -108,7 +108,7 @@ describe('tail panel filters in the workbench (code-server + Chromium)', functio
     await page.mouse.move(box.x + box.width * 0.3, y, { steps: 5 });
     await page.mouse.move(box.x + box.width * 0.5 - 2, y, { steps: 5 });
     await page.mouse.up();
-    await frame.locator('.counter', { hasText: '5 matched / 10 scanned' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await frame.locator('.counter', { hasText: '5 matched / 10 retained in the panel' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await frame.locator('.histogram-selection', { hasText: /^Selected \d\d:\d\d:00\.000 – \d\d:\d\d:45\.000$/ }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await frame.locator('.filter-description', { hasText: /^Filter: time / }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await frame.locator('canvas.histogram-chart[data-total="5"]').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
@@ -122,7 +122,7 @@ describe('tail panel filters in the workbench (code-server + Chromium)', functio
     await frame.locator('input.jump-offset').press('Enter');
     await frame.locator('.jump-note', { hasText: 'Offset 7 of partition 0 is retained but hidden by the filter' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await frame.locator('button.clear-selection').click();
-    await frame.locator('.counter', { hasText: '10 matched / 10 scanned' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await frame.locator('.counter', { hasText: '10 matched / 10 retained in the panel' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await frame.locator('button.jump-go').click();
     await frame.locator('tbody tr.selected[data-offset="7"]').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await frame.locator('.details pre.value-pretty', { hasText: '"n": 7' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
@@ -170,9 +170,9 @@ describe('tail panel filters in the workbench (code-server + Chromium)', functio
     await page.mouse.down();
     await page.mouse.move(narrow.x + narrow.width * 0.5 - 2, narrow.y + narrow.height / 2, { steps: 5 });
     await page.mouse.up();
-    await frame.locator('.counter', { hasText: '5 matched / 10 scanned' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await frame.locator('.counter', { hasText: '5 matched / 10 retained in the panel' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await frame.locator('.toolbar button', { hasText: /^Clear$/ }).click();
-    await frame.locator('.counter', { hasText: '0 matched / 0 scanned' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await frame.locator('.counter', { hasText: '0 matched / 0 retained in the panel' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await frame.locator('button.clear-selection').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
     assert.equal(await frame.locator('.filter-description').textContent(), '');
   });

@@ -240,6 +240,26 @@ describe(`Producing large files by the bulk path against a real broker (Kafka ${
     assert.equal(summary.stoppedBy, `Producing to "${topic}" failed: the topic does not exist on this cluster.`);
   });
 
+  it('a message over the topic\'s max.message.bytes fails on both paths with its size and the limit; the others are sent', async function () {
+    this.timeout(90_000);
+    const topic = `it-bulk-size-${randomUUID().slice(0, 8)}`;
+    await client.createTopic({ name: topic, partitions: 1, replicationFactor: 1, configs: { 'max.message.bytes': '2000' } });
+    const file = write('size.jsonl', ['{"value":"small-1"}', JSON.stringify({ value: 'x'.repeat(5000) }), '{"value":"small-2"}']);
+    const viaBulk = await bulk(topic, file);
+    const viaLines = await producePipeline(jsonlItems(fileLines(file), { envelope: 'auto' }), topic, (m) => client.produce(topic, m), options(1, {}));
+    assert.deepEqual([viaBulk.sent, viaBulk.failed, viaLines.sent, viaLines.failed], [2, 1, 2, 1]);
+    assert.match(
+      viaBulk.failures[0]?.reason ?? '',
+      new RegExp(`^Producing to "${topic}" failed: the message is 5,\\d{3} bytes as a record batch, larger than max\\.message\\.bytes of topic "${topic}": 2,000 bytes \\(set on the topic\\)\\. Make the message smaller`),
+    );
+    assert.match(
+      viaLines.failures[0]?.reason ?? '',
+      new RegExp(`^Producing to "${topic}" failed: the message is 5,000 bytes, larger than max\\.message\\.bytes of topic "${topic}": 2,000 bytes \\(set on the topic\\)`),
+    );
+    const records = await kcatConsume(cluster.bootstrapServers, topic, { count: 4, exitAtEnd: true });
+    assert.deepEqual(records.map((r) => r.value), ['small-1', 'small-2', 'small-1', 'small-2']);
+  });
+
   it('a broker that is not running stops both paths with "connection refused" and what to check, nothing counted as sent', async function () {
     this.timeout(90_000);
     const port = await getFreePort();

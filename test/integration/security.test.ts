@@ -163,6 +163,31 @@ describe(`Secured connections to a real broker (Kafka ${DEFAULT_KAFKA_VERSION})`
     assert.equal(records.length, 0);
   });
 
+  it('explains a TLS client on a plaintext listener: listener, TLS or SASL mismatch, not "Closed connection"', async () => {
+    assert.ok(cluster);
+    const client = connect(cluster.bootstrapServers, { tls: { caFile: tls.caFile } });
+    await assert.rejects(client.describeCluster(), (error: Error) => {
+      assert.doesNotMatch(error.message, /^[^:]*: Closed connection$/);
+      assert.match(error.message, /TLS/);
+      assert.match(error.message, /plaintext listener/);
+      assert.match(error.message, /port/);
+      return true;
+    });
+  });
+
+  it('explains a plaintext client on a TLS listener and on a SASL listener', async () => {
+    for (const listener of ['ssl', 'sasl']) {
+      const client = connect(listener, {});
+      await assert.rejects(client.describeCluster(), (error: Error) => {
+        assert.doesNotMatch(error.message, /Closed connection$/, `${listener}: ${error.message}`);
+        assert.match(error.message, /closed the connection/, `${listener}: ${error.message}`);
+        assert.match(error.message, /requires TLS or SASL/, `${listener}: ${error.message}`);
+        assert.match(error.message, /port/, `${listener}: ${error.message}`);
+        return true;
+      });
+    }
+  });
+
   it('says when a host name does not resolve', async () => {
     await assert.rejects(connect('no-such-host.invalid:9092', {}).describeCluster(), /could not be resolved \(DNS\)/);
   });

@@ -7,6 +7,7 @@ import {
 } from 'kafkajs';
 import { BrokerOperationError, BrokerTimeoutError } from '../../src/core/errors';
 import { describeBrokerError } from '../../src/brokers/kafka/client/errors';
+import { messageBytes, tooLargeSentence } from '../../src/brokers/kafka/produce/messageSize';
 
 const servers = ['localhost:9092'];
 
@@ -75,5 +76,40 @@ describe('describeBrokerError', () => {
       describeBrokerError(sasl('SASL OAUTHBEARER mechanism is not supported by the server'), 'Listing topics', servers),
       'Listing topics failed: the broker does not offer SASL/OAUTHBEARER on this listener. Choose the mechanism the cluster is configured for.',
     );
+  });
+
+  it('explains a closed connection: the listener, TLS or SASL do not match, instead of "Closed connection"', () => {
+    const closed = new KafkaJSNumberOfRetriesExceeded(Object.assign(new Error('Closed connection'), { name: 'KafkaJSConnectionClosedError' }), { retryCount: 0, retryTime: 0 });
+    const sentence = describeBrokerError(closed, 'Listing topics', servers);
+    assert.match(sentence, /^Listing topics failed: localhost:9092 closed the connection: the port answers but dropped the request\. /);
+    assert.match(sentence, /requires TLS or SASL \(a plaintext client on a TLS or SASL listener, or a TLS client on a plaintext one, ends like this\)/);
+    assert.match(describeBrokerError(socketError('ECONNRESET'), 'Listing topics', servers), /closed the connection: the port answers/);
+  });
+
+  it('explains a TLS handshake cut by a plaintext listener', () => {
+    const cut = new KafkaJSConnectionError(Object.assign(new Error('Client network socket disconnected before secure TLS connection was established'), { code: 'ECONNRESET' }));
+    assert.equal(
+      describeBrokerError(cut, 'Listing topics', servers),
+      "Listing topics failed: localhost:9092 closed the connection during the TLS handshake: this cluster connects with TLS, and that port looks like a plaintext listener. Check the port against the broker's listeners (TLS is SSL:// or SASL_SSL://), or turn TLS off for this cluster.",
+    );
+  });
+});
+
+describe('tooLargeSentence', () => {
+  it('gives the message size against the topic limit and where the limit comes from', () => {
+    assert.equal(
+      tooLargeSentence('Producing to "t"', 't', { bytes: 2_000_000, count: 1 }, { bytes: 1_048_588, origin: 'default' }),
+      'Producing to "t" failed: the message is 2,000,000 bytes, larger than max.message.bytes of topic "t": 1,048,588 bytes (the broker\'s default) (Kafka adds about 70 bytes of framing to a batch). Make the message smaller or compress it, or raise max.message.bytes on the topic (Edit Config).',
+    );
+    assert.match(
+      tooLargeSentence('Producing to "t"', 't', { bytes: 5_100, count: 3, largest: 2_000, framed: true }, { bytes: 4_096, origin: 'topic' }),
+      /the 3 messages sent together are 5,100 bytes as a record batch \(the largest 2,000\), larger than max\.message\.bytes of topic "t": 4,096 bytes \(set on the topic\)\. Send fewer/,
+    );
+    assert.match(tooLargeSentence('P', 't', { bytes: 10, count: 1 }, undefined), /its value could not be read/);
+  });
+
+  it('counts key, value and header bytes in either header shape', () => {
+    assert.equal(messageBytes({ key: 'ké', value: 'abc', headers: { h: 'vv' } }), 3 + 3 + 1 + 2);
+    assert.equal(messageBytes({ value: null, headers: [{ name: 'h', value: Buffer.from([1, 2]) }, { name: 'h', value: null }] }), 1 + 2 + 1);
   });
 });

@@ -81,6 +81,19 @@ describe('produce: shapes', () => {
     assert.throws(() => parseJson('{'), /Malformed JSON/);
   });
 
+  it('says that comments are not JSON and how to proceed, at the comment', () => {
+    const [issue] = parseText('{\n  // the order\n  "id": 1\n}', 'json', auto);
+    assert.ok(isIssue(issue));
+    assert.deepEqual([issue.line, issue.column], [1, 2]);
+    assert.match(issue.message, /^Comments are not JSON: remove the \/\/ or \/\* \*\/ comment, or produce from a JSONL file .*a line starting with \/\/ is a comment\.$/);
+    assert.throws(() => parseJson('{"a": 1 /* note */}'), /^Error: Comments are not JSON/);
+    // In JSONL a whole-line comment is skipped; a trailing one is the same mistake.
+    const lines = parseText('// produced by hand\n{"a": 1} // trailing\n', 'jsonl', auto);
+    assert.equal(lines.length, 1);
+    assert.ok(isIssue(lines[0]));
+    assert.match(lines[0].message, /^Comments are not JSON/);
+  });
+
   it('applies the envelope rule: value plus only known fields', () => {
     assert.equal(isEnvelope({ value: 1 }), true);
     assert.equal(isEnvelope({ key: 'k', value: { a: 1 }, headers: {}, partition: 0, timestamp: 1 }), true);

@@ -136,7 +136,7 @@ function showStatus(s: TailStatus): void {
   // While a new filter is applied to a large store, the rows are the previous filter's; say so.
   counter.textContent =
     s.filtering === undefined
-      ? `${c.matched.toLocaleString()} matched / ${c.retained.toLocaleString()} scanned${lag}`
+      ? `${c.matched.toLocaleString()} matched / ${c.retained.toLocaleString()} retained in the panel${lag}`
       : `Applying the filter… ${Math.floor(s.filtering * 100)}% of ${c.retained.toLocaleString()} (the rows are the previous filter's until then)${lag}`;
   filterDescription.textContent = s.filter ? `Filter: ${s.filter}` : '';
   filterDescription.title = filterDescription.textContent;

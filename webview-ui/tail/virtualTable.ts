@@ -17,6 +17,14 @@ export class VirtualTable {
   private requestId = 0;
   private selectedSeq: number | undefined;
   private start = 0;
+  /**
+   * Keep the last row in view as rows arrive. Decided by the user's scrolling, never re-measured
+   * from the geometry alone: a rows reply may carry a larger total than the request was made for
+   * (messages arrived in between), which grows the bottom spacer under a view that was at the end.
+   */
+  private following = true;
+  /** Where the last scroll to the end put scrollTop; the user scrolled up when scrollTop is above it. */
+  private autoScrollTop = 0;
 
   constructor(
     private readonly requestRows: (requestId: number, start: number, count: number) => void,
@@ -31,7 +39,10 @@ export class VirtualTable {
     head.append(headRow);
     table.append(head, this.body);
     this.element.append(this.top, table, this.bottom);
-    this.element.addEventListener('scroll', () => this.refresh());
+    this.element.addEventListener('scroll', () => {
+      this.updateFollowing();
+      this.refresh();
+    });
     this.body.addEventListener('click', (event) => {
       const row = (event.target as HTMLElement).closest('tr');
       if (row?.dataset.seq) {
@@ -60,13 +71,25 @@ export class VirtualTable {
 
   /** New total of the filtered view: keeps following the end when the user was at the end. */
   setTotal(total: number): void {
-    const atEnd = this.element.scrollTop + this.element.clientHeight >= this.element.scrollHeight - ROW_HEIGHT;
+    this.updateFollowing();
     this.total = total;
     this.bottom.style.height = `${Math.max(0, (total - this.start - this.body.rows.length) * ROW_HEIGHT)}px`;
-    if (atEnd) {
-      this.element.scrollTop = total * ROW_HEIGHT;
+    if (this.following) {
+      this.scrollToEnd();
     }
     this.refresh();
+  }
+
+  /** At the end, or following and not scrolled up by the user since the last scroll to the end. */
+  private updateFollowing(): void {
+    const atEnd = this.element.scrollTop + this.element.clientHeight >= this.element.scrollHeight - ROW_HEIGHT;
+    this.following = atEnd || (this.following && this.element.scrollTop >= this.autoScrollTop - 1);
+    this.element.dataset.following = String(this.following);
+  }
+
+  private scrollToEnd(): void {
+    this.element.scrollTop = this.element.scrollHeight;
+    this.autoScrollTop = this.element.scrollTop;
   }
 
   /** Asks the host for the rows in view (plus some above and below). */
@@ -83,6 +106,7 @@ export class VirtualTable {
     if (requestId !== this.requestId) {
       return;
     }
+    this.updateFollowing();
     this.total = total;
     const start = rows[0]?.index ?? 0;
     this.start = start;
@@ -107,12 +131,19 @@ export class VirtualTable {
       fragment.append(row);
     }
     this.body.replaceChildren(fragment);
+    if (this.following) {
+      // The reply's total may be larger than the request's: stay at the end (the scroll that this
+      // causes asks for the rows there).
+      this.scrollToEnd();
+    }
   }
 
   clear(): void {
     this.total = 0;
     this.start = 0;
     this.selectedSeq = undefined;
+    this.following = true;
+    this.autoScrollTop = 0;
     this.body.replaceChildren();
     this.top.style.height = '0px';
     this.bottom.style.height = '0px';

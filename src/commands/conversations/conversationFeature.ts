@@ -18,6 +18,8 @@ export interface ResponderInfo {
   groupId?: string;
   state: string;
   stats: ResponderStats;
+  /** Why it failed or the last request it could not answer, if any. */
+  lastError?: string;
 }
 
 interface RunningResponder {
@@ -72,6 +74,7 @@ export class ConversationFeature extends DisposableStore {
       groupId: r.engine.groupId,
       state: r.engine.state,
       stats: { ...r.engine.stats },
+      lastError: r.engine.stats.lastError,
     }));
   }
 
@@ -81,7 +84,14 @@ export class ConversationFeature extends DisposableStore {
       throw new Error('That cluster no longer exists.');
     }
     const id = randomUUID();
-    const engine = new ResponderEngine(this.connections.capabilityFor(clusterId, Capabilities.conversations, 'send'), options, this.logger, () => this.fireSoon());
+    let reported = false;
+    const engine = new ResponderEngine(this.connections.capabilityFor(clusterId, Capabilities.conversations, 'send'), options, this.logger, () => {
+      if (engine.state === 'failed' && !reported) {
+        reported = true;
+        this.reportFailure(cluster.name, options.requestTopic, engine.stats.lastError);
+      }
+      this.fireSoon();
+    });
     await engine.start();
     this.responders.set(id, { id, clusterId, clusterName: cluster.name, engine });
     this.logger.info(`Responder on "${options.requestTopic}" of ${cluster.name} started (group ${engine.groupId ?? '?'})`);
@@ -149,6 +159,18 @@ export class ConversationFeature extends DisposableStore {
     await Promise.allSettled([...this.responders.values()].filter((r) => !known.has(r.clusterId)).map((r) => this.stopResponder(r.id)));
   }
 
+  /** A failed responder answers nothing more: say so at once, and keep it listed as failed. */
+  private reportFailure(clusterName: string, topic: string, why: string | undefined): void {
+    const text = `The responder on "${topic}" (${clusterName}) failed and answers no more requests: ${why ?? 'its consumer stopped'}. Stop it and start it again.`;
+    this.logger.error(text);
+    this.update();
+    void vscode.window.showErrorMessage(text, 'Show Responders').then((choice) => {
+      if (choice === 'Show Responders') {
+        void vscode.commands.executeCommand('mqExplorer.responders.focus');
+      }
+    });
+  }
+
   private fireSoon(): void {
     this.changeTimer ??= setTimeout(() => {
       this.changeTimer = undefined;
@@ -162,8 +184,10 @@ export class ConversationFeature extends DisposableStore {
       this.status.hide();
     } else {
       const replied = [...this.responders.values()].reduce((sum, r) => sum + r.engine.stats.replied, 0);
-      this.status.text = `$(radio-tower) ${count} responder${count === 1 ? '' : 's'}`;
-      this.status.tooltip = `${count} responder${count === 1 ? '' : 's'} running, ${replied} repl${replied === 1 ? 'y' : 'ies'} sent. Click to stop.`;
+      const failed = [...this.responders.values()].filter((r) => r.engine.state === 'failed').length;
+      this.status.text = `$(radio-tower) ${count} responder${count === 1 ? '' : 's'}${failed > 0 ? `, ${failed} failed` : ''}`;
+      this.status.tooltip = `${count - failed} responder${count - failed === 1 ? '' : 's'} running${failed > 0 ? `, ${failed} failed (see the Responders view)` : ''}, ${replied} repl${replied === 1 ? 'y' : 'ies'} sent. Click to stop.`;
+      this.status.backgroundColor = failed > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
       this.status.show();
     }
     this.changed.fire();

@@ -9,10 +9,15 @@ export class ResponderItem extends vscode.TreeItem {
     const { stats } = responder;
     this.id = responder.id;
     this.contextValue = 'responder';
-    this.iconPath = new vscode.ThemeIcon(responder.state === 'failed' ? 'error' : 'radio-tower');
-    this.description = `${responder.clusterName} · ${responder.state} · ${stats.replied} replied`;
+    const failed = responder.state === 'failed';
+    this.iconPath = failed ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')) : new vscode.ThemeIcon('radio-tower');
+    // The state and the last error are in the label's line, not only in the tooltip: a failed
+    // responder must be visible at a glance.
+    const problem = failed ? `failed: ${stats.lastError ?? 'its consumer stopped'}` : stats.lastError ? `${stats.errors} error${stats.errors === 1 ? '' : 's'}, last: ${stats.lastError}` : undefined;
+    this.description = [responder.clusterName, failed ? undefined : responder.state, `${stats.replied} replied`, problem].filter(Boolean).join(' · ');
     this.tooltip = [
-      `Answers requests on "${responder.requestTopic}" (${responder.clusterName})`,
+      `${failed ? 'FAILED: answers no more requests. Stop it and start it again.\n' : ''}Answers requests on "${responder.requestTopic}" (${responder.clusterName})`,
+      `State: ${responder.state}`,
       `Group: ${responder.groupId ?? '—'} (deleted on stop)`,
       `Received ${stats.received}, replied ${stats.replied}, dropped on purpose ${stats.dropped}, skipped ${stats.skipped}, errors ${stats.errors}`,
       ...(stats.lastError ? [`Last error: ${stats.lastError}`] : []),

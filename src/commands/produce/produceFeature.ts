@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/lifecycle';
 import type { ProduceFailure } from '../../produce/pipeline';
 import type { SourceIssue } from '../../produce/types';
+import { ProduceHistory } from './produceHistory';
 import { TargetMemory } from './targets';
 
 /** A running "Produce every T seconds", shown in the status bar until stopped. */
@@ -18,6 +19,8 @@ interface Repeat {
 export class ProduceFeature extends DisposableStore {
   readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('MQ Explorer produce'));
   readonly targets: TargetMemory;
+  /** The last produce results (Show Recent Produce Results). */
+  readonly history = new ProduceHistory();
   private readonly repeats = new Map<string, Repeat>();
   private readonly status = this._register(vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50));
   private readonly changed = this._register(new vscode.EventEmitter<void>());

@@ -301,9 +301,10 @@ export async function runProduce(
   feature.showIssues(request.document.uri, summary.failures, summary.unknowns);
   await feature.remember(request.document.uri, cluster.id, topic);
   const text = `${created ? `Created topic "${topic}" with ${partitions} partition${partitions === 1 ? '' : 's'}. ` : ''}${describeSummary(topic, summary)}`;
+  feature.history.add({ time: Date.now(), clusterId: cluster.id, clusterName: cluster.name, topic, text, startOffsets: tailStart(summary), failed: summary.failed });
   const listed = (label: string, list: readonly { line: number; reason: string }[]): string =>
     list.length > 1 ? ` ${label}: ${list.map((f) => `line ${f.line + 1}: ${f.reason}`).join('; ')}` : '';
-  ctx.log.info(`${text}${file ? ' (bulk path)' : ''}${listed('Failures', summary.failures)}${listed('Unknown', summary.unknowns)}`);
+  ctx.log.info(`Produce History: ${text}${file ? ' (bulk path)' : ''}${listed('Failures', summary.failures)}${listed('Unknown', summary.unknowns)}`);
   if (!request.quiet) {
     const resendable = [...new Set(summary.failures.map((f) => f.line))].filter((line) => !invalidLines.has(line));
     void showSummary(ctx, feature, { cluster, topic, request, summary, text, resendable });

@@ -70,6 +70,10 @@ export function describeBrokerError(error: unknown, operation: string, servers: 
   if (has((e) => /EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|Connection timeout/i.test(text(e)))) {
     return `${operation} failed: ${where} could not be reached (timed out). Check the address and any firewall or VPN.`;
   }
+  const closed = closedSentence(chain, where);
+  if (closed) {
+    return `${operation} failed: ${closed}`;
+  }
   const sasl = has((e) => e.name === 'KafkaJSSASLAuthenticationError');
   if (sasl) {
     return `${operation} failed: ${saslSentence(sasl.message ?? '')}`;
@@ -82,6 +86,29 @@ export function describeBrokerError(error: unknown, operation: string, servers: 
   }
   const innermost = chain[chain.length - 1] ?? chain[0];
   return `${operation} failed: ${innermost?.message ?? String(error)}`;
+}
+
+/**
+ * A connection the other side closed or reset. The address answers, so the usual cause is a
+ * listener that speaks another security protocol than this client: TLS against a plaintext
+ * listener (the TLS handshake is cut), or plaintext against a TLS or SASL listener (the broker
+ * drops the first request it cannot accept).
+ */
+function closedSentence(chain: ErrorLike[], where: string): string | undefined {
+  const text = (e: ErrorLike): string => `${e.name ?? ''} ${e.message ?? ''} ${String(e.code ?? '')}`;
+  if (chain.some((e) => /before secure TLS connection was established|wrong version number|EPROTO/i.test(text(e)))) {
+    return (
+      `${where} closed the connection during the TLS handshake: this cluster connects with TLS, and that port looks like a plaintext listener. ` +
+      "Check the port against the broker's listeners (TLS is SSL:// or SASL_SSL://), or turn TLS off for this cluster."
+    );
+  }
+  if (chain.some((e) => e.name === 'KafkaJSConnectionClosedError' || /Closed connection|ECONNRESET|socket hang up/i.test(text(e)))) {
+    return (
+      `${where} closed the connection: the port answers but dropped the request. Check that it is the Kafka listener you mean and whether that listener requires TLS or SASL ` +
+      "(a plaintext client on a TLS or SASL listener, or a TLS client on a plaintext one, ends like this); compare with the broker's listeners and this cluster's TLS and SASL settings."
+    );
+  }
+  return undefined;
 }
 
 /** Why SASL authentication failed: the mechanism is not offered, an OAuth token was refused, or the credentials. */

@@ -54,6 +54,7 @@ import { registerCompressionCodecs } from '../codecs/codecs';
 import { KafkaConversationTransport } from '../conversations/conversations';
 import { describeBrokerError } from './errors';
 import { kafkaLogCreator } from './logBridge';
+import { type SizeLimit, explainTooLarge, messageBytes, readMaxMessageBytes } from '../produce/messageSize';
 import { TokenEndpointError } from '../auth/oauthToken';
 import { buildSecurityOptions } from '../auth/security';
 import { KafkaTailSession } from '../tail/tailSession';
@@ -90,6 +91,7 @@ export class KafkaClusterClient implements BrokerClient {
   private readonly rawSenders = new Map<string, KafkaBulkProducer>();
   private conversationTransport: KafkaConversationTransport | undefined;
   private disposed = false;
+  private disposing: Promise<void> | undefined;
   /** What this client offers through BrokerClient.capability; the methods themselves stay public for tests and benches. */
   private readonly capabilities = new CapabilitySet()
     .add(Capabilities.topicAdmin, this)
@@ -97,7 +99,7 @@ export class KafkaClusterClient implements BrokerClient {
     .add(Capabilities.produce, this)
     .add(Capabilities.bulkProduce, { openBulkSender: (topic, options) => Promise.resolve(this.bulkProducer(topic, options)) })
     .add(Capabilities.tail, this)
-    .add(Capabilities.conversations, { 
+    .add(Capabilities.conversations, {
       send: (topic, messages) => this.conversations().send(topic, messages),
       listen: (topics, onRecord, options) => this.conversations().listen(topics, onRecord, options),
       readWindow: (topics, fromTime, toTime, limits) => this.conversations().readWindow(topics, fromTime, toTime, limits),
@@ -238,11 +240,19 @@ export class KafkaClusterClient implements BrokerClient {
    * what was not written. Not bounded by an outer timeout: no retry may outlive the call.
    */
   async produce(topic: string, messages: OutgoingMessage[], options: ProduceOptions = {}): Promise<ProduceResult[]> {
+    const operation = `Producing to "${topic}"`;
     if (this.disposed) {
-      throw new BrokerOperationError(`Producing to "${topic}" failed: the connection to "${this.definition.name}" was closed.`);
+      throw new BrokerOperationError(`${operation} failed: the connection to "${this.definition.name}" was closed.`);
     }
+    // A size refusal from kafkajs' producer gets the numbers (the record-batch path words its own).
+    const explain = async (error: unknown): Promise<never> => {
+      const sizes = messages.map(messageBytes);
+      const sent = { bytes: sizes.reduce((a, b) => a + b, 0), count: messages.length, largest: Math.max(...sizes) };
+      throw (await explainTooLarge(error, operation, topic, sent, () => this.maxMessageBytes(topic))) ?? error;
+    };
+    const describe = describeFailure(this.logger, operation, this.definition.bootstrapServers);
     if (options.idempotent) {
-      return produceIdempotent(topic, messages, options, () => this.connectedProducer(true), describeFailure(this.logger, `Producing to "${topic}"`, this.definition.bootstrapServers));
+      return produceIdempotent(topic, messages, options, () => this.connectedProducer(true), describe).catch(explain);
     }
     if (messages.every((m) => m.partition !== undefined)) {
       // Our own record batches write any header list exactly (order, repeats, null values).
@@ -251,7 +261,7 @@ export class KafkaClusterClient implements BrokerClient {
     if (messages.some((m) => toKafkajsMessage(m) === undefined)) {
       return this.produceInOrder(topic, messages, options);
     }
-    return produceWithoutRetries(topic, messages, options, () => this.connectedProducer(false), describeFailure(this.logger, `Producing to "${topic}"`, this.definition.bootstrapServers));
+    return produceWithoutRetries(topic, messages, options, () => this.connectedProducer(false), describe).catch(explain);
   }
 
   /** One raw sender per topic and produce options, kept for the client's life (closed on dispose). */
@@ -292,6 +302,7 @@ export class KafkaClusterClient implements BrokerClient {
       retry: RETRY,
       servers: this.definition.bootstrapServers,
       logger: this.logger,
+      maxMessageBytes: () => this.maxMessageBytes(topic),
       onClose: () => this.bulkProducers.delete(producer),
     });
     this.bulkProducers.add(producer);
@@ -347,10 +358,13 @@ export class KafkaClusterClient implements BrokerClient {
     return this.capabilities.ids();
   }
 
-  async dispose(): Promise<void> {
-    if (this.disposed) {
-      return;
-    }
+  /** Closes everything; a second call returns the same promise, so every caller can wait for the end. */
+  dispose(): Promise<void> {
+    this.disposing ??= this.close();
+    return this.disposing;
+  }
+
+  private async close(): Promise<void> {
     this.disposed = true;
     await this.conversationTransport?.close();
     await Promise.allSettled([...this.tails].map((tail) => tail.stop()));
@@ -403,6 +417,11 @@ export class KafkaClusterClient implements BrokerClient {
     }
     this.producer = undefined;
     this.idempotentProducer = undefined;
+  }
+
+  private async maxMessageBytes(topic: string): Promise<SizeLimit | undefined> {
+    const admin = await this.connectedAdmin().catch(() => undefined);
+    return admin && readMaxMessageBytes(admin, topic);
   }
 
   private connectedAdmin(): Promise<Admin> {

@@ -18,6 +18,7 @@ import type { BulkBatch, BulkBatchEncoder, BulkOutcome, BulkSender } from '../..
 import { compressionType } from '../codecs/codecs';
 import { describeBrokerError } from '../client/errors';
 import { type KjsCluster, type KjsError, type Retrier, createCluster, createErrorFromCode, createRetry, sendRaw } from '../client/kafkajsInternals';
+import { type SizeLimit, explainTooLarge } from './messageSize';
 import { BATCH_HEADER_SIZE, RecordBatchBuilder, rebuildBatch, recordSpans, withCompressedRecords } from './recordBatch';
 
 interface KjsProduceResponse {
@@ -89,6 +90,8 @@ export interface BulkProducerOptions {
   retry: object;
   servers: readonly string[];
   logger: Logger;
+  /** The topic's max.message.bytes, for the sentence of a batch refused as too large. */
+  maxMessageBytes?: () => Promise<SizeLimit | undefined>;
   onClose?: () => void;
 }
 
@@ -210,7 +213,9 @@ export class KafkaBulkProducer implements BulkSender {
             retry.push(b);
             retryError = answer.error;
           } else {
-            outcomes.set(b.partition, { partition: b.partition, error: this.userError(answer.error) });
+            const limit = () => this.options.maxMessageBytes?.() ?? Promise.resolve(undefined);
+            const tooLarge = await explainTooLarge(answer.error, this.operation, this.options.topic, { bytes: b.batch.length, count: b.count, framed: true }, limit);
+            outcomes.set(b.partition, { partition: b.partition, error: this.userError(tooLarge ?? answer.error) });
           }
         }
         pending = retry;
