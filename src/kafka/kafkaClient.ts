@@ -23,8 +23,7 @@ import type {
   TopicDescription,
 } from '../core/clusterModel';
 import { BrokerOperationError } from '../core/errors';
-import { produceAsRecordBatches, toKafkajsMessage } from './produceMessages';
-import { keyPartitioner } from './partitioner';
+import { produceInOrder, toKafkajsMessage } from './produceMessages';
 import { withTimeout } from '../core/timeout';
 import {
   addKafkaPartitions,
@@ -215,7 +214,11 @@ export class KafkaClusterClient implements BrokerClient {
   async produce(topic: string, messages: OutgoingMessage[], options: ProduceOptions = {}): Promise<ProduceResult[]> {
     const kafkajsMessages = messages.map(toKafkajsMessage);
     if (kafkajsMessages.some((m) => m === undefined)) {
-      return this.produceInOrder(topic, messages, options);
+      // Headers kafkajs' producer cannot write as they are (produceMessages.ts): our own record batches.
+      return produceInOrder(topic, messages, options, {
+        partitionCount: async () => (await this.describeTopic(topic)).partitions.length,
+        sender: () => this.bulkProducer(topic, options),
+      });
     }
     return this.call(`Producing to "${topic}"`, async () => {
       const producer = await this.connectedProducer(options.idempotent === true);
@@ -227,24 +230,6 @@ export class KafkaClusterClient implements BrokerClient {
       });
       return toProduceResults(topic, metadata);
     });
-  }
-
-  /** Messages with headers in an order kafkajs' producer would change (see produceMessages.ts): sent as our own record batches. */
-  private async produceInOrder(topic: string, messages: OutgoingMessage[], options: ProduceOptions): Promise<ProduceResult[]> {
-    if (options.idempotent) {
-      throw new BrokerOperationError(
-        `Producing to "${topic}" failed: a message has a header without a value, or repeats a header name with other headers in between (or puts a numeric header name after another), which the idempotent producer cannot send as written. Turn idempotence off for this send.`,
-      );
-    }
-    const count = messages.some((m) => m.partition === undefined) ? (await this.describeTopic(topic)).partitions.length : 1;
-    const byKey = keyPartitioner(count);
-    let next = 0;
-    const sender = this.bulkProducer(topic, options);
-    try {
-      return await produceAsRecordBatches(topic, messages, (key) => (key === undefined ? next++ % count : byKey(key)), sender);
-    } finally {
-      await sender.close();
-    }
   }
 
   /**
