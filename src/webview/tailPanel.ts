@@ -197,19 +197,8 @@ export class TailPanel extends DisposableStore {
     const messages: TailMessage[] = [];
     const selected = this.selectedSeq === undefined ? undefined : this.store.get(this.selectedSeq);
     for (const m of this.store.retained()) {
-      messages.push({
-        topic: m.topic,
-        partition: m.partition,
-        offset: m.offset,
-        timestamp: m.timestamp,
-        timestampType: m.timestampType,
-        key: m.key,
-        value: m.value,
-        headers: m.headers,
-        size: m.size,
-        ...(m.keyEncoding === 'base64' ? { keyBinary: true } : {}),
-        ...(m.valueEncoding === 'base64' ? { valueBinary: true } : {}),
-      });
+      const flags = { ...(m.keyEncoding === 'base64' ? { keyBinary: true } : {}), ...(m.valueEncoding === 'base64' ? { valueBinary: true } : {}) };
+      messages.push({ topic: m.topic, partition: m.partition, offset: m.offset, timestamp: m.timestamp, timestampType: m.timestampType, key: m.key, value: m.value, headers: m.headers, size: m.size, ...flags });
     }
     return {
       id: this.id,

@@ -134,6 +134,39 @@ describe(`Message fidelity against a real broker, cross-checked with kcat (Kafka
     assert.deepEqual([third.key, third.headers.length], [null, 0]);
   });
 
+  it('keeps the header order of records in compressed batches too (zstd from kcat)', async () => {
+    const compressed = await topic('zstd');
+    await kcatProduce(cluster.bootstrapServers, compressed, [SOURCE[0], { ...SOURCE[0], key: 'k2' }], { compression: 'zstd' });
+    const seen: TailMessage[] = [];
+    const session = await client.startTail({ topics: [compressed], fromBeginning: true }, { onMessages: (batch) => seen.push(...batch), onState: () => undefined });
+    try {
+      await waitUntil(() => seen.length >= 2, { timeoutMs: 30_000, what: 'the tail to deliver the compressed records' });
+    } finally {
+      await session.stop();
+    }
+    const names = seen.map((m) => m.headers.map((h) => `${h.name}=${h.value === null ? 'null' : h.value.text}`).join(' '));
+    assert.deepEqual(names, Array(2).fill(`a=1 n=null b= a=2 bin=${NOT_UTF8.toString('base64')} 7=x`));
+  });
+
+  it('shows the timestamp type: LogAppendTime on a topic whose broker sets the time, in the tail and the export', async () => {
+    const appendTime = `it-fidelity-logappend-${randomUUID().slice(0, 8)}`;
+    await client.createTopic({ name: appendTime, partitions: 1, replicationFactor: 1, configs: { 'message.timestamp.type': 'LogAppendTime' } });
+    await kcatProduce(cluster.bootstrapServers, appendTime, [{ key: 'k', value: 'v' }]);
+    const [reference] = await kcatConsumeRaw(cluster.bootstrapServers, appendTime, 1);
+    assert.equal(reference.timestampType, 'logappend');
+    const seen: TailMessage[] = [];
+    const session = await client.startTail({ topics: [appendTime], fromBeginning: true }, { onMessages: (batch) => seen.push(...batch), onState: () => undefined });
+    try {
+      await waitUntil(() => seen.length >= 1, { timeoutMs: 30_000, what: 'the tail to deliver the record' });
+    } finally {
+      await session.stop();
+    }
+    assert.deepEqual([seen[0].timestampType, seen[0].timestamp], ['LogAppendTime', reference.timestampMs]);
+    const s = new RecordStore(1);
+    s.append(seen);
+    assert.equal((JSON.parse(exportToString(s.filtered(), 'jsonl')) as { timestampType: string }).timestampType, 'LogAppendTime');
+  });
+
   /** The tailed records in a store, as the panel keeps them. */
   function store(): RecordStore {
     assert.ok(tailed, 'the tail test ran first');

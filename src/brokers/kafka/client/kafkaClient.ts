@@ -26,8 +26,7 @@ import { Capabilities } from '../../../core/brokerCapabilities';
 import { type Capability, CapabilitySet } from '../../../core/capabilities';
 import { BrokerOperationError } from '../../../core/errors';
 import { withTimeout } from '../../../core/timeout';
-import { produceAsRecordBatches, toKafkajsMessage } from '../produce/produceMessages';
-import { keyPartitioner } from '../produce/partitioner';
+import { produceInOrder, toKafkajsMessage } from '../produce/produceMessages';
 import {
   addKafkaPartitions,
   applyKafkaOffsetReset,
@@ -259,7 +258,11 @@ export class KafkaClusterClient implements BrokerClient {
       return produceRecordBatches(topic, messages, this.rawSender(topic, options));
     }
     if (messages.some((m) => toKafkajsMessage(m) === undefined)) {
-      return this.produceInOrder(topic, messages, options);
+      // Headers kafkajs' producer cannot write as they are (produceMessages.ts): our own record batches.
+      return produceInOrder(topic, messages, options, {
+        partitionCount: async () => (await this.describeTopic(topic)).partitions.length,
+        sender: () => this.bulkProducer(topic, options),
+      });
     }
     return produceWithoutRetries(topic, messages, options, () => this.connectedProducer(false), describe).catch(explain);
   }
@@ -275,18 +278,6 @@ export class KafkaClusterClient implements BrokerClient {
     return sender;
   }
 
-  /** Messages with headers in an order kafkajs' producer would change (see produceMessages.ts): sent as our own record batches. */
-  private async produceInOrder(topic: string, messages: OutgoingMessage[], options: ProduceOptions): Promise<ProduceResult[]> {
-    const count = messages.some((m) => m.partition === undefined) ? (await this.describeTopic(topic)).partitions.length : 1;
-    const byKey = keyPartitioner(count);
-    let next = 0;
-    const sender = this.bulkProducer(topic, options);
-    try {
-      return await produceAsRecordBatches(topic, messages, (key) => (key === undefined ? next++ % count : byKey(key)), sender);
-    } finally {
-      await sender.close();
-    }
-  }
 
   /**
    * A sender of encoded record batches for one bulk produce run (bulkProducer.ts), on this
