@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Kafka } from 'kafkajs';
 import * as vscode from 'vscode';
+import { ProduceFeature } from '../../../src/commands/produce/produceFeature';
 import type { ProduceOutcome } from '../../../src/commands/produce/runProduce';
 import type { ClusterEntry } from '../../../src/connections/connectionService';
 import type { MqExplorerApi } from '../../../src/extension';
@@ -42,6 +43,32 @@ describe('produce from files (in the extension host)', function () {
     fs.writeFileSync(file, content);
     return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
   }
+
+  it('shows failed lines as errors and lines of unknown delivery as warnings saying they may be on the broker', async () => {
+    const editor = await openFile('outcomes.jsonl', '{"n": 1}\n{"n": 2}\n{"n": 3}\n');
+    const values = new Map<string, unknown>();
+    const memento: vscode.Memento = {
+      keys: () => [...values.keys()],
+      get: <T>(key: string, fallback?: T) => (values.has(key) ? (values.get(key) as T) : fallback),
+      update: (key: string, value: unknown) => Promise.resolve(void values.set(key, value)),
+    };
+    const feature = new ProduceFeature(memento, 'mqExplorer.stopProducing');
+    try {
+      const uri = editor.document.uri;
+      feature.showIssues(uri, [{ line: 0, column: 0, reason: 'connection refused' }], [{ line: 2, column: 0, reason: 'the connection closed' }]);
+      const shown = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'MQ Explorer');
+      assert.deepEqual(
+        shown.map((d) => [d.range.start.line, d.severity]),
+        [
+          [0, vscode.DiagnosticSeverity.Error],
+          [2, vscode.DiagnosticSeverity.Warning],
+        ],
+      );
+      assert.match(shown[1].message, /^Delivery unknown: .*may or may not be on the broker/);
+    } finally {
+      feature.dispose();
+    }
+  });
 
   it('sends a JSONL file with envelopes: one message per line, keys and headers from the file', async () => {
     const t = await topic('jsonl');
