@@ -26,7 +26,7 @@ import { Capabilities } from '../../../core/brokerCapabilities';
 import { type Capability, CapabilitySet } from '../../../core/capabilities';
 import { BrokerOperationError } from '../../../core/errors';
 import { withTimeout } from '../../../core/timeout';
-import { produceInOrder, toKafkajsMessage } from '../produce/produceMessages';
+import { KafkaMessageProducer } from '../produce/messageProducer';
 import {
   addKafkaPartitions,
   applyKafkaOffsetReset,
@@ -46,14 +46,14 @@ import {
   listKafkaConsumerGroups,
 } from '../admin/clusterInspector';
 import { KafkaBulkProducer } from '../produce/bulkProducer';
-import { IDEMPOTENT_RETRY, describeFailure, produceIdempotent, produceRecordBatches, produceWithoutRetries } from '../produce/produceOutcome';
+import { IDEMPOTENT_RETRY } from '../produce/produceOutcome';
 import { commitGroupOffsets } from '../admin/groupOffsets';
 import { alterTopicConfigIncrementally } from '../admin/incrementalConfigs';
 import { registerCompressionCodecs } from '../codecs/codecs';
 import { KafkaConversationTransport } from '../conversations/conversations';
 import { describeBrokerError } from './errors';
 import { kafkaLogCreator } from './logBridge';
-import { type SizeLimit, explainTooLarge, messageBytes, readMaxMessageBytes } from '../produce/messageSize';
+import { type SizeLimit, readMaxMessageBytes } from '../produce/messageSize';
 import { TokenEndpointError } from '../auth/oauthToken';
 import { buildSecurityOptions } from '../auth/security';
 import { KafkaTailSession } from '../tail/tailSession';
@@ -86,8 +86,15 @@ export class KafkaClusterClient implements BrokerClient {
   private idempotentProducer: Promise<Producer> | undefined;
   private readonly tails = new Set<KafkaTailSession>();
   private readonly bulkProducers = new Set<KafkaBulkProducer>();
-  /** The raw senders of produce(), by topic and options. */
-  private readonly rawSenders = new Map<string, KafkaBulkProducer>();
+  /** Sends what produce() is given, over the raw senders and kafkajs' producers of this client. */
+  private readonly messageProducer = new KafkaMessageProducer({
+    logger: () => this.logger,
+    servers: () => this.definition.bootstrapServers,
+    connectedProducer: (idempotent) => this.connectedProducer(idempotent),
+    partitionCount: async (topic) => (await this.describeTopic(topic)).partitions.length,
+    bulkProducer: (topic, options) => this.bulkProducer(topic, options),
+    maxMessageBytes: (topic) => this.maxMessageBytes(topic),
+  });
   private conversationTransport: KafkaConversationTransport | undefined;
   private disposed = false;
   private disposing: Promise<void> | undefined;
@@ -231,53 +238,13 @@ export class KafkaClusterClient implements BrokerClient {
     );
   }
 
-  /**
-   * Produces messages and answers exactly: results when acknowledged; a DeliveryUnknownError when
-   * a request was written but not answered (they may be on the broker); any other error when they
-   * were certainly not written. Messages with their partition (what the produce pipeline sends) go
-   * as one record batch per partition through the raw sender (bulkProducer.ts), which retries only
-   * what was not written. Not bounded by an outer timeout: no retry may outlive the call.
-   */
-  async produce(topic: string, messages: OutgoingMessage[], options: ProduceOptions = {}): Promise<ProduceResult[]> {
-    const operation = `Producing to "${topic}"`;
+  /** Produces messages and answers exactly (see messageProducer.ts). */
+  produce(topic: string, messages: OutgoingMessage[], options: ProduceOptions = {}): Promise<ProduceResult[]> {
     if (this.disposed) {
-      throw new BrokerOperationError(`${operation} failed: the connection to "${this.definition.name}" was closed.`);
+      return Promise.reject(new BrokerOperationError(`Producing to "${topic}" failed: the connection to "${this.definition.name}" was closed.`));
     }
-    // A size refusal from kafkajs' producer gets the numbers (the record-batch path words its own).
-    const explain = async (error: unknown): Promise<never> => {
-      const sizes = messages.map(messageBytes);
-      const sent = { bytes: sizes.reduce((a, b) => a + b, 0), count: messages.length, largest: Math.max(...sizes) };
-      throw (await explainTooLarge(error, operation, topic, sent, () => this.maxMessageBytes(topic))) ?? error;
-    };
-    const describe = describeFailure(this.logger, operation, this.definition.bootstrapServers);
-    if (options.idempotent) {
-      return produceIdempotent(topic, messages, options, () => this.connectedProducer(true), describe).catch(explain);
-    }
-    if (messages.every((m) => m.partition !== undefined)) {
-      // Our own record batches write any header list exactly (order, repeats, null values).
-      return produceRecordBatches(topic, messages, this.rawSender(topic, options));
-    }
-    if (messages.some((m) => toKafkajsMessage(m) === undefined)) {
-      // Headers kafkajs' producer cannot write as they are (produceMessages.ts): our own record batches.
-      return produceInOrder(topic, messages, options, {
-        partitionCount: async () => (await this.describeTopic(topic)).partitions.length,
-        sender: () => this.bulkProducer(topic, options),
-      });
-    }
-    return produceWithoutRetries(topic, messages, options, () => this.connectedProducer(false), describe).catch(explain);
+    return this.messageProducer.produce(topic, messages, options);
   }
-
-  /** One raw sender per topic and produce options, kept for the client's life (closed on dispose). */
-  private rawSender(topic: string, options: ProduceOptions): KafkaBulkProducer {
-    const id = `${topic}\u0000${options.acks ?? -1}\u0000${options.compression ?? 'none'}`;
-    let sender = this.rawSenders.get(id);
-    if (!sender) {
-      sender = this.bulkProducer(topic, { acks: options.acks, compression: options.compression });
-      this.rawSenders.set(id, sender);
-    }
-    return sender;
-  }
-
 
   /**
    * A sender of encoded record batches for one bulk produce run (bulkProducer.ts), on this
@@ -399,10 +366,7 @@ export class KafkaClusterClient implements BrokerClient {
   }
 
   private resetProducers(): void {
-    for (const sender of this.rawSenders.values()) {
-      void sender.close();
-    }
-    this.rawSenders.clear();
+    this.messageProducer.dropSenders();
     for (const producer of [this.producer, this.idempotentProducer]) {
       void producer?.then((p) => p.disconnect()).catch(() => undefined);
     }
