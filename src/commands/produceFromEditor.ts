@@ -78,7 +78,7 @@ export async function prepareProduce(
   return { cluster, topic, request };
 }
 
-function messageDefaults(given: Record<string, unknown>): Pick<OutgoingMessage, 'key' | 'headers' | 'partition'> {
+export function messageDefaults(given: Record<string, unknown>): Pick<OutgoingMessage, 'key' | 'headers' | 'partition'> {
   const headers = given.headers;
   return {
     key: stringField(given, 'key'),
@@ -90,7 +90,7 @@ function messageDefaults(given: Record<string, unknown>): Pick<OutgoingMessage, 
   };
 }
 
-function produceOptions(given: Record<string, unknown>, uri: vscode.Uri): ProduceOptions {
+export function produceOptions(given: Record<string, unknown>, uri: vscode.Uri): ProduceOptions {
   const defaults = readProduceSettings(uri).options;
   const compression = stringField(given, 'compression') as CompressionName | undefined;
   if (compression !== undefined && !COMPRESSION_NAMES.includes(compression)) {

@@ -4,6 +4,7 @@ import type { CommandContext } from '../context';
 import { resolveCluster, resolveTopic } from '../pickers';
 import { PRODUCE_CODELENS_SELECTOR, ProduceCodeLensProvider } from './produceCodeLens';
 import type { ProduceFeature } from './produceFeature';
+import { produceFile } from './produceFile';
 import { produceEvery, produceTimes, stopProducing } from './produceRepeat';
 
 /** The produce commands beyond "Produce Message from Editor". */
@@ -12,6 +13,7 @@ export const ProduceCommandIds = {
   produceEvery: 'mqExplorer.produceEvery',
   stopProducing: 'mqExplorer.stopProducing',
   setProduceTarget: 'mqExplorer.setProduceTarget',
+  produceFile: 'mqExplorer.produceFile',
 } as const;
 
 function feature(ctx: CommandContext): ProduceFeature {
@@ -38,6 +40,7 @@ export function registerProduceCommands(registry: CommandRegistry, ctx: CommandC
   registry.register(ProduceCommandIds.produceEvery, (arg) => produceEvery(ctx, feature(ctx), arg));
   registry.register(ProduceCommandIds.stopProducing, (arg) => stopProducing(feature(ctx), arg));
   registry.register(ProduceCommandIds.setProduceTarget, (arg) => setProduceTarget(ctx, arg));
+  registry.register(ProduceCommandIds.produceFile, (arg, extra) => produceFile(ctx, feature(ctx), arg, extra));
 }
 
 /** CodeLens on JSONL and `*.kafka.json` files. */
