@@ -166,6 +166,25 @@ export class KafkaCluster {
     await this.waitUntilReady();
   }
 
+  /**
+   * Kills one node at once (SIGKILL: no controlled shutdown, its leaderships are not handed over)
+   * and returns without waiting: the controller fences it only after broker.session.timeout.ms, so
+   * its partitions have no live leader until then.
+   */
+  async killNode(id: number): Promise<void> {
+    this.nodeInfo(id);
+    const child = this.processes.get(id);
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    this.processes.delete(id);
+    if (child) {
+      liveChildren.delete(child);
+    }
+  }
+
   /** Restarts a stopped node with its data and waits until every node reports it again. */
   async startNode(id: number): Promise<void> {
     const node = this.nodeInfo(id);
