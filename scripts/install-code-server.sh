@@ -6,6 +6,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
 CS_DIR="$ROOT/test/code-server"
 BIN="$CS_DIR/node_modules/.bin/code-server"
 STAMP="$CS_DIR/node_modules/.install-stamp"
@@ -23,9 +24,38 @@ cs_version() {
   return "$rc"
 }
 
-lock_hash() { sha256sum "$CS_DIR/package.json" "$CS_DIR/package-lock.json" | sha256sum | cut -d' ' -f1; }
+# The stamp is a hash of the two files' content only: a worktree whose node_modules is a symlink to
+# the main checkout's reads the same stamp. (It once hashed sha256sum's output, which names the files'
+# paths, so every worktree found the shared install stale and reinstalled it through the symlink.)
+lock_hash() { cat "${1:-$CS_DIR}/package.json" "${1:-$CS_DIR}/package-lock.json" | sha256sum | cut -d' ' -f1; }
+# A stamp written by that older version is still good when the folder node_modules really lives in
+# holds the same two files.
+legacy_stamp_ok() {
+  local home
+  home="$(dirname "$NM_REAL")"
+  [[ -f "$home/package.json" && -f "$home/package-lock.json" ]] || return 1
+  [[ "$(lock_hash "$home")" == "$(lock_hash)" ]] || return 1
+  [[ "$(cat "$STAMP")" == "$(sha256sum "$home/package.json" "$home/package-lock.json" | sha256sum | cut -d' ' -f1)" ]]
+}
 
-if [[ -x "$BIN" && -f "$STAMP" && "$(cat "$STAMP")" == "$(lock_hash)" ]]; then
+# One install at a time per node_modules folder. `npm ci` first empties node_modules entry by entry,
+# following a symlink (a git worktree's test/code-server/node_modules points into the main checkout),
+# so a second install started while the first one builds argon2 deletes the folder node-gyp runs in
+# ("getcwd() failed: No such file or directory"), and the first one then cannot remove what the second
+# one writes (ENOTEMPTY). The lock is keyed by the real path, outside the folder npm ci empties; a run
+# that waited finds the other run's stamp and stops there.
+NM_REAL="$(realpath -m "$CS_DIR/node_modules")"
+LOCK="$(node -p "require('os').tmpdir()")/mqx-install-code-server-$(printf '%s' "$NM_REAL" | sha256sum | cut -c1-16).lock"
+exec 9>"$LOCK"
+if ! flock -n 9; then
+  log "another install into $NM_REAL is running; waiting for it (lock $LOCK)"
+  if ! flock -w "${MQX_INSTALL_LOCK_WAIT_S:-1800}" 9; then
+    log "gave up waiting for the other install after ${MQX_INSTALL_LOCK_WAIT_S:-1800} s; stop it or remove $LOCK"
+    exit 1
+  fi
+fi
+
+if [[ -x "$BIN" && -f "$STAMP" ]] && { [[ "$(cat "$STAMP")" == "$(lock_hash)" ]] || legacy_stamp_ok; }; then
   if VERSION="$(cs_version 2>/dev/null)"; then
     log "already installed: $VERSION"
     exit 0
@@ -72,10 +102,42 @@ fi
 # (run with a notice) even where a machine sets strict-allow-scripts.
 export npm_config_strict_allow_scripts=false
 
-cd "$CS_DIR"
+# Empties node_modules (the real folder; a symlink to it stays): whatever a failed or interrupted
+# try left there has no stamp and is not trusted. A process still writing into it (an orphaned build
+# of a killed run) can make one pass fail with ENOTEMPTY, so try a few passes.
+clean_node_modules() {
+  [[ -d "$NM_REAL" ]] || return 0
+  local pass
+  for pass in 1 2 3; do
+    find "$NM_REAL" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} + 2>/dev/null && return 0
+    log "could not empty $NM_REAL (pass $pass); something may still write into it"
+    sleep 2
+  done
+  find "$NM_REAL" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} +
+}
+
+# npm ci runs from the package folder, which npm never removes (not from inside node_modules, nor
+# from a temp dir), and without the lock's file descriptor so its children cannot outlive the lock.
+run_npm_ci() {
+  (cd "$CS_DIR" && npm_config_yes=true npm_config_unsafe_perm=true npm ci --no-audit --no-fund) 9>&-
+}
+
 log "npm ci in $CS_DIR"
 START=$(date +%s)
-npm_config_yes=true npm_config_unsafe_perm=true npm ci --no-audit --no-fund
+for attempt in 1 2; do
+  if [[ -e "$NM_REAL" ]] && [[ -n "$(ls -A "$NM_REAL" 2>/dev/null)" ]]; then
+    log "removing what an earlier install left in $NM_REAL"
+  fi
+  clean_node_modules
+  if run_npm_ci; then
+    break
+  fi
+  if [[ $attempt -eq 2 ]]; then
+    log "npm ci failed twice; the output above says why"
+    exit 1
+  fi
+  log "npm ci failed; cleaning up and trying once more"
+done
 log "npm ci took $(( $(date +%s) - START )) s"
 
 if ! VERSION="$(cs_version)"; then

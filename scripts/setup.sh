@@ -36,12 +36,19 @@ command -v java >/dev/null || { log "Java 17+ is required for the Kafka broker (
 command -v mvn >/dev/null || { log "Maven is required to fetch the Kafka jars (apt-get install maven)"; exit 1; }
 
 # --- npm dependencies -----------------------------------------------------------------------
+# One `npm ci` at a time per node_modules folder (npm ci empties it first, through a worktree's
+# symlink too; see install-code-server.sh), and one retry: npm ci starts by emptying the folder, so
+# the second try starts clean.
 LOCK_HASH=$(sha256sum package-lock.json | cut -d' ' -f1)
+NPM_LOCK="$(node -p "require('os').tmpdir()")/mqx-npm-ci-$(realpath -m node_modules | sha256sum | cut -c1-16).lock"
+exec 8>"$NPM_LOCK"
+flock -n 8 || { log "another npm ci into $(realpath -m node_modules) is running; waiting for it"; flock -w 1800 8; }
 if [[ ! -f node_modules/.mqx-lock-hash || "$(cat node_modules/.mqx-lock-hash)" != "$LOCK_HASH" ]]; then
   log "npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error 8>&- || { log "npm ci failed; trying once more"; npm ci --no-audit --no-fund --loglevel=error 8>&-; }
   echo "$LOCK_HASH" > node_modules/.mqx-lock-hash
 fi
+exec 8>&-
 
 # --- code-server (a real VS Code for the in-host and UI tests) -------------------------------
 bash scripts/install-code-server.sh

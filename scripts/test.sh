@@ -43,6 +43,7 @@ run_check() {
 run_check "typecheck (extension and tests)" npx tsc -p . --noEmit
 run_check "typecheck (webview)" npx tsc -p webview-ui --noEmit
 run_check "eslint" npx eslint .
+run_check "install-code-server.sh is safe to rerun" bash test/scripts/install-code-server.check.sh
 node -e 'const [p,f,fl,file]=process.argv.slice(1);require("fs").writeFileSync(file,JSON.stringify({layer:"static checks",passed:+p,failed:+f,skipped:0,failures:JSON.parse(fl)}))' \
   "$checks_passed" "$checks_failed" "$check_failures" "$RESULTS/static.json"
 

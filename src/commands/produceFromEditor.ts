@@ -80,7 +80,7 @@ export async function prepareProduce(
   return { cluster, topic, request };
 }
 
-function messageDefaults(given: Record<string, unknown>): Pick<OutgoingMessage, 'key' | 'headers' | 'partition'> {
+export function messageDefaults(given: Record<string, unknown>): Pick<OutgoingMessage, 'key' | 'headers' | 'partition'> {
   const headers = given.headers;
   return {
     key: stringField(given, 'key'),
@@ -92,7 +92,7 @@ function messageDefaults(given: Record<string, unknown>): Pick<OutgoingMessage, 
   };
 }
 
-function produceOptions(given: Record<string, unknown>, uri: vscode.Uri, compressionNames: readonly string[]): ProduceOptions {
+export function produceOptions(given: Record<string, unknown>, uri: vscode.Uri, compressionNames: readonly string[]): ProduceOptions {
   const defaults = readProduceSettings(uri).options;
   const named = stringField(given, 'compression');
   if (named !== undefined && !compressionNames.includes(named)) {

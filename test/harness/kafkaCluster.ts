@@ -167,7 +167,8 @@ export class KafkaCluster {
   }
 
   /**
-   * Kills one node at once (SIGKILL: no controlled shutdown, connections reset as in a crash) and
+   * Kills one node at once (SIGKILL: no controlled shutdown, connections reset as in a crash, its
+   * leaderships not handed over: the controller fences it only after broker.session.timeout.ms) and
    * waits for its process to exit. The signal is sent before this returns its promise, so a test
    * can kill at an exact point of a run. Restart it with {@link startNode}.
    */

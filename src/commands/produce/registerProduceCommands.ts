@@ -5,6 +5,7 @@ import { resolveCluster, resolveTopic } from '../pickers';
 import { PRODUCE_CODELENS_SELECTOR, ProduceCodeLensProvider } from './produceCodeLens';
 import type { ProduceFeature } from './produceFeature';
 import { showRecentProduceResults } from './produceHistory';
+import { produceFile } from './produceFile';
 import { produceEvery, produceTimes, stopProducing } from './produceRepeat';
 
 /** The produce commands beyond "Produce Message from Editor". */
@@ -14,6 +15,7 @@ export const ProduceCommandIds = {
   stopProducing: 'mqExplorer.stopProducing',
   setProduceTarget: 'mqExplorer.setProduceTarget',
   showRecentProduceResults: 'mqExplorer.showRecentProduceResults',
+  produceFile: 'mqExplorer.produceFile',
 } as const;
 
 function feature(ctx: CommandContext): ProduceFeature {
@@ -41,6 +43,7 @@ export function registerProduceCommands(registry: CommandRegistry, ctx: CommandC
   registry.register(ProduceCommandIds.stopProducing, (arg) => stopProducing(feature(ctx), arg));
   registry.register(ProduceCommandIds.setProduceTarget, (arg) => setProduceTarget(ctx, arg));
   registry.register(ProduceCommandIds.showRecentProduceResults, (arg) => showRecentProduceResults(ctx, feature(ctx).history, arg));
+  registry.register(ProduceCommandIds.produceFile, (arg, extra) => produceFile(ctx, feature(ctx), arg, extra));
 }
 
 /** CodeLens on JSONL and `*.kafka.json` files. */

@@ -17,9 +17,14 @@ import type { CommandContext } from '../context';
 import type { ProduceFeature } from './produceFeature';
 import { readProduceSettings } from './settings';
 
+/** What runProduce reads of a document: an open editor's, or a file on disk that is not opened (Produce File…). */
+export type ProduceDocument = Pick<vscode.TextDocument, 'uri' | 'fileName' | 'isDirty' | 'lineCount' | 'getText'>;
+
 /** What to produce: the document (or a part of it) and how to read it. */
 export interface ProduceRequest {
-  document: vscode.TextDocument;
+  document: ProduceDocument;
+  /** Stream a JSONL document from its file on disk whatever its length (Produce File…). */
+  fromDisk?: boolean;
   /** The text to read when it is not the whole document (a selection), with where it starts. */
   range?: vscode.Range;
   shape: ProduceShape;
@@ -60,7 +65,7 @@ function itemSource(request: ProduceRequest, shapeOptions: () => ShapeOptions): 
     const once = (): AsyncIterable<Item> => {
       if (request.shape === 'jsonl') {
         const fromDisk =
-          !range && document.uri.scheme === 'file' && !document.isDirty && document.lineCount > STREAM_FROM_DISK_LINES;
+          !range && document.uri.scheme === 'file' && !document.isDirty && (request.fromDisk === true || document.lineCount > STREAM_FROM_DISK_LINES);
         const lines = fromDisk ? fileLines(document.uri.fsPath) : textLines(document.getText(range), range?.start.line ?? 0);
         return only(jsonlItems(lines, options));
       }
@@ -88,7 +93,7 @@ function bulkFile(request: ProduceRequest, validate: ContractValidator | undefin
     request.times === 1 &&
     document.uri.scheme === 'file' &&
     !document.isDirty &&
-    document.lineCount > STREAM_FROM_DISK_LINES &&
+    (request.fromDisk === true || document.lineCount > STREAM_FROM_DISK_LINES) &&
     !validate &&
     !request.options.idempotent &&
     bulk !== undefined;
@@ -125,7 +130,7 @@ async function* repeatTimes(once: () => AsyncIterable<Item>, times: number): Asy
 }
 
 /** The contract for the topic, if a rule matches: the schema file read and compiled. */
-function loadContract(document: vscode.TextDocument, topic: string): ContractValidator | undefined {
+function loadContract(document: ProduceDocument, topic: string): ContractValidator | undefined {
   const rule = findContract(readProduceSettings(document.uri).contracts, topic);
   if (!rule) {
     return undefined;

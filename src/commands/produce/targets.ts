@@ -37,18 +37,23 @@ export class TargetMemory {
     for (let i = 0; i < Math.min(document.lineCount, 10); i++) {
       head.push(document.lineAt(i).text);
     }
+    return this.targetForHead(document.uri, head);
+  }
+
+  /** The same for a file that is not opened, given its first lines. */
+  targetForHead(uri: vscode.Uri, head: readonly string[]): FileTarget | undefined {
     const declared = readDirectives(head);
     if (declared.topic) {
       return { cluster: declared.cluster, topic: declared.topic, from: 'file' };
     }
-    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
-    const relative = folder ? path.relative(folder.uri.fsPath, document.uri.fsPath).split(path.sep).join('/') : undefined;
-    for (const [pattern, target] of Object.entries(readProduceSettings(document.uri).targets)) {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const relative = folder ? path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/') : undefined;
+    for (const [pattern, target] of Object.entries(readProduceSettings(uri).targets)) {
       if (relative && typeof target?.topic === 'string' && (topicMatches(pattern, relative) || topicMatches(pattern, path.basename(relative)))) {
         return { cluster: target.cluster, topic: target.topic, from: 'settings' };
       }
     }
-    const remembered = this.remembered(document.uri);
+    const remembered = this.remembered(uri);
     return remembered ? { ...remembered, from: 'remembered' } : undefined;
   }
 }

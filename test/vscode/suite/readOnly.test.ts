@@ -71,7 +71,7 @@ describe('read-only clusters refuse every write command, against a real broker',
     assert.match((await reported).message, new RegExp(`"${cluster.name}" is read-only: .+ is not allowed`), command);
   }
 
-  it('refuses producing: a small file, a large saved file (the bulk path), N times and every T seconds', async () => {
+  it('refuses producing: a small file, a large saved file (the bulk path), Produce File, N times and every T seconds', async () => {
     const before = await brokerState();
     await openFile('order.json', '{"key": "o-1", "value": {"orderId": 7}}');
     await refused('mqExplorer.produceFromEditor', { clusterId: cluster.id, topic, quiet: true });
@@ -80,6 +80,8 @@ describe('read-only clusters refuse every write command, against a real broker',
     assert.deepEqual(api.listProduceRepeats(), [], 'a refused repeat must not keep running');
     await openFile('large.jsonl', `${Array.from({ length: 25_000 }, (_, i) => `{"i":${i}}`).join('\n')}\n`);
     await refused('mqExplorer.produceFromEditor', { clusterId: cluster.id, topic, quiet: true });
+    // Produce File… streams from disk without an editor.
+    await refused('mqExplorer.produceFile', { file: path.join(tempDir, 'large.jsonl'), clusterId: cluster.id, topic, quiet: true });
     assert.equal(await brokerState(), before, 'something was written on a read-only cluster');
   });
 

@@ -86,6 +86,11 @@ export class FetchHealth {
     node.failedAt = undefined;
   }
 
+  /** Whether the broker's last fetch threw (and none has completed since). */
+  isFailing(nodeId: string | number): boolean {
+    return this.nodes.get(String(nodeId))?.failedAt !== undefined;
+  }
+
   /** One line per broker, for logs. */
   summary(): string {
     const now = this.now();

@@ -4,6 +4,7 @@
  * a fresh layout when kafkajs re-reads metadata or rejoins, and every few seconds while it is
  * reconnecting; comparing layouts shows a leader that left the cluster.
  */
+import * as net from 'node:net';
 import type { Admin, Kafka } from 'kafkajs';
 import type { HealthProblem } from './tailHealth';
 import { tpKey } from './tailPositions';
@@ -58,6 +59,30 @@ export class ClusterLayout {
     }
     this.current = layout;
     return layout;
+  }
+
+  /** The broker's address as last seen ("id N" when never seen). */
+  addressOf(nodeId: string): string {
+    return this.addresses.get(nodeId) ?? `id ${nodeId}`;
+  }
+
+  /** Whether the broker accepts a TCP connection now (within `timeoutMs`). */
+  reachable(nodeId: string, timeoutMs = 1_000): Promise<boolean> {
+    const address = this.addresses.get(nodeId);
+    const at = address?.lastIndexOf(':') ?? -1;
+    if (!address || at < 0) {
+      return Promise.resolve(false);
+    }
+    return new Promise((resolve) => {
+      const socket = net.connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)) });
+      const done = (ok: boolean): void => {
+        socket.destroy();
+        resolve(ok);
+      };
+      socket.setTimeout(timeoutMs, () => done(false));
+      socket.once('connect', () => done(true));
+      socket.once('error', () => done(false));
+    });
   }
 
   /** Disconnects the admin client, if one was made. */

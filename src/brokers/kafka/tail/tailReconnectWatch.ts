@@ -11,6 +11,7 @@ import type { Logger, TailState } from '../../../core/brokerClient';
 import { HEARTBEAT_INTERVAL_MS } from './tailConsumer';
 import { FetchHealth, type HealthLimits } from './tailHealth';
 import { ClusterLayout, type Layout, type TailedPartition } from './tailLayout';
+import { LeaderlessPartitions } from './tailLeaderless';
 import { tpKey } from './tailPositions';
 
 /** How often the fetch loop's health is checked (a few map lookups). */
@@ -44,6 +45,8 @@ export interface ReconnectWatchHost {
   fetchingWanted(): boolean;
   /** The state to show changed (called once per change). */
   onState(state: TailState, detail?: string): void;
+  /** Partitions were held back (their leader is unreachable) or released: apply the pauses again. */
+  holdsChanged(): void;
 }
 
 /** Watches a tail's consumer for a lost broker or leader and reports "Reconnecting" until it fetches again. */
@@ -57,12 +60,29 @@ export class TailReconnectWatch {
   private watchdog: NodeJS.Timeout | undefined;
   private probing = false;
   private probeQueued = false;
+  /** Partitions whose leader is unreachable, paused so that the others keep flowing. */
+  private readonly leaderless: LeaderlessPartitions;
 
   constructor(
     kafka: Kafka,
     private readonly host: ReconnectWatchHost,
   ) {
     this.cluster = new ClusterLayout(kafka);
+    this.leaderless = new LeaderlessPartitions(this.cluster, {
+      groupId: host.groupId,
+      logger: host.logger,
+      tailedPartitions: () => host.tailedPartitions(),
+      readLayout: () => this.readLayout(),
+      changed: () => {
+        host.holdsChanged();
+        this.report();
+      },
+    });
+  }
+
+  /** Whether the partition is held back because its leader is unreachable. */
+  isHeld(topic: string, partition: number): boolean {
+    return this.leaderless.isHeld(topic, partition);
   }
 
   /** Starts checking the fetch loop's health (once the consumer runs). */
@@ -74,6 +94,7 @@ export class TailReconnectWatch {
   /** Stops the health checks; `close` then releases the layout's admin client. */
   stopWatching(): void {
     clearInterval(this.watchdog);
+    this.leaderless.clear();
   }
 
   /** Stops the health checks and disconnects the layout's admin client. */
@@ -91,7 +112,14 @@ export class TailReconnectWatch {
         this.suspect();
       }
     });
-    consumer.on(events.FETCH_START, (event) => this.health.fetchStart(event.payload.nodeId));
+    consumer.on(events.FETCH_START, (event) => {
+      const nodeId = String(event.payload.nodeId);
+      this.health.fetchStart(nodeId);
+      if (this.health.isFailing(nodeId) && !this.host.stopping()) {
+        // Its previous fetch threw: hold its partitions before this fetch asks for them again.
+        this.leaderless.brokerFailed(nodeId);
+      }
+    });
     consumer.on(events.FETCH, (event) => {
       this.health.fetchDone(event.payload.nodeId);
       if (this.trouble) {
@@ -135,7 +163,8 @@ export class TailReconnectWatch {
     } else if (this.trouble) {
       next = { state: 'connecting', detail: this.trouble.detail };
     } else {
-      next = { state: this.host.joined() ? 'running' : 'connecting' };
+      // Running, and saying which partitions wait for a leader while the others flow.
+      next = this.host.joined() ? { state: 'running', detail: this.leaderless.describe() } : { state: 'connecting' };
     }
     if (this.reported?.state === next.state && this.reported.detail === next.detail) {
       return;
@@ -154,6 +183,7 @@ export class TailReconnectWatch {
     if (host.stopping() || host.crashed() || !host.joined() || host.restarting()) {
       return;
     }
+    this.leaderless.check();
     if (this.trouble) {
       if (Date.now() - this.cluster.readAt > LAYOUT_REFRESH_IN_TROUBLE_MS) {
         // While in trouble, keep learning which brokers left (their fetchers are gone for good).

@@ -86,6 +86,7 @@ export class KafkaTailSession implements TailSession {
       paused: () => this.userPaused,
       fetchingWanted: () => this.active(),
       onState: (state, detail) => this.listener.onState(state, detail),
+      holdsChanged: () => this.applyPauses(),
     });
     this.consumer = createTailConsumer(kafka, this.groupId);
     const events = this.consumer.events;
@@ -277,13 +278,17 @@ export class KafkaTailSession implements TailSession {
     return !this.userPaused && !this.stopping && (this.mode === 'push' || this.pullRemaining > 0);
   }
 
-  /** Pauses partitions outside the selection always, and the selection when paused or between pulls. */
+  /**
+   * Pauses partitions outside the selection and those whose leader is unreachable (held by the
+   * reconnect watch) always, and the selection when paused or between pulls.
+   */
   private applyPauses(): void {
     const pause: { topic: string; partitions: number[] }[] = [];
     const resume: { topic: string; partitions: number[] }[] = [];
     for (const [topic, partitions] of Object.entries(this.assignment)) {
-      const wanted = partitions.filter((p) => this.positions.isSelected(topic, p));
-      const unwanted = partitions.filter((p) => !this.positions.isSelected(topic, p));
+      const fetchable = (p: number): boolean => this.positions.isSelected(topic, p) && !this.reconnect.isHeld(topic, p);
+      const wanted = partitions.filter(fetchable);
+      const unwanted = partitions.filter((p) => !fetchable(p));
       if (unwanted.length > 0) {
         pause.push({ topic, partitions: unwanted });
       }
