@@ -49,7 +49,7 @@ import { compressionType, registerCompressionCodecs } from './codecs';
 import { KafkaConversationTransport } from './conversations';
 import { describeBrokerError } from './errors';
 import { kafkaLogCreator } from './logBridge';
-import { type SizeLimit, explainTooLarge, messageBytes, readMaxMessageBytes } from './messageSize';
+import { type SizeLimit, explainTooLarge, readMaxMessageBytes, sizeOf } from './messageSize';
 import { TokenEndpointError } from './oauthToken';
 import { buildSecurityOptions } from './security';
 import { KafkaTailSession } from './tailSession';
@@ -229,9 +229,7 @@ export class KafkaClusterClient implements BrokerClient {
         })),
       });
       const metadata = await sending.catch(async (error: unknown) => {
-        const sizes = messages.map(messageBytes);
-        const sent = { bytes: sizes.reduce((a, b) => a + b, 0), count: messages.length, largest: Math.max(...sizes) };
-        throw (await explainTooLarge(error, operation, topic, sent, () => this.maxMessageBytes(topic))) ?? error;
+        throw (await explainTooLarge(error, operation, topic, sizeOf(messages), () => this.maxMessageBytes(topic))) ?? error;
       });
       return toProduceResults(topic, metadata);
     });
