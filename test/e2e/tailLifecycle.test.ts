@@ -12,6 +12,7 @@ import { pickQuickItem, runCommand, screenshot } from './workbench';
 const UI_TIMEOUT_MS = 30_000;
 const MESSAGES = 200_000;
 const TAIL_GROUP_PREFIX = 'mq-explorer-tail-';
+const RESPONDER_GROUP_PREFIX = 'mq-explorer-responder-';
 
 function tailFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -19,7 +20,7 @@ function tailFrame(page: Page): FrameLocator {
 
 async function tailGroups(admin: Admin): Promise<string[]> {
   const { groups } = await admin.listGroups();
-  return groups.map((g) => g.groupId).filter((id) => id.startsWith(TAIL_GROUP_PREFIX));
+  return groups.map((g) => g.groupId).filter((id) => id.startsWith(TAIL_GROUP_PREFIX) || id.startsWith(RESPONDER_GROUP_PREFIX));
 }
 
 /**
@@ -86,20 +87,30 @@ describe('tail panel lifecycle in the workbench (code-server + Chromium)', funct
     await screenshot(page, 'tail-follow-end');
   });
 
-  it('Reload Window removes the broadcast tail group from the broker', async () => {
-    const ours = (await tailGroups(admin)).filter((id) => !groupsBefore.includes(id));
-    assert.equal(ours.length, 1, `expected the open tail's group, found ${JSON.stringify(ours)}`);
+  it('Reload Window removes the broadcast tail group and a responder\'s group from the broker', async () => {
+    // A responder on the same topic, started from the palette (one cluster: no cluster pick).
+    await runCommand(page, 'MQ Explorer: Start Responder…');
+    await pickQuickItem(page, topic);
+    await page.locator('.quick-input-widget .quick-input-box input').press('Enter');
+    const ours = await waitUntil(
+      async () => {
+        const found = (await tailGroups(admin)).filter((id) => !groupsBefore.includes(id));
+        return found.length === 2 && found;
+      },
+      { timeoutMs: 30_000, what: 'the tail group and the responder group on the broker' },
+    );
+    assert.deepEqual(ours.map((id) => id.startsWith(TAIL_GROUP_PREFIX)).sort(), [false, true]);
     await runCommand(page, 'Developer: Reload Window');
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
-    // Deactivation has about 5 s; after that the old extension host is gone, and its group must be too.
-    await waitUntil(async () => !(await tailGroups(admin)).includes(ours[0]), {
+    // Deactivation has about 5 s; after that the old extension host is gone, and its groups must be too.
+    await waitUntil(async () => (await tailGroups(admin)).every((id) => !ours.includes(id)), {
       timeoutMs: 15_000,
       intervalMs: 250,
-      what: `tail group ${ours[0]} to be removed after Reload Window`,
+      what: `groups ${ours.join(', ')} to be removed after Reload Window`,
     }).catch(async (error: unknown) => {
-      const { groups } = await admin.describeGroups([ours[0]]);
-      const left = groups.map((g) => `${g.state} with ${g.members.length} member(s)`).join(', ');
-      throw new Error(`${String(error)}; the group is ${left}`);
+      const { groups } = await admin.describeGroups(ours);
+      const left = groups.map((g) => `${g.groupId}: ${g.state} with ${g.members.length} member(s)`).join(', ');
+      throw new Error(`${String(error)}; ${left}`);
     });
   });
 });

@@ -58,7 +58,7 @@ describe('responder state and produce history (in the extension host)', function
       assert.match(String(item.description), new RegExp(`running · 0 replied · 1 error, last: ${info.lastError.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
       assert.match(item.tooltip as string, /State: running/);
 
-      const failed = new ResponderItem({ ...info, state: 'failed', lastError: 'The group coordinator is not available' });
+      const failed = new ResponderItem({ ...info, state: 'failed', stats: { ...info.stats, lastError: 'The group coordinator is not available' } });
       assert.match(String(failed.description), /failed: The group coordinator is not available$/);
       assert.doesNotMatch(String(failed.description), /running/);
       assert.match(failed.tooltip as string, /^FAILED: answers no more requests/);

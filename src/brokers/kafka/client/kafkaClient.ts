@@ -283,10 +283,7 @@ export class KafkaClusterClient implements BrokerClient {
         const admin = await this.connectedAdmin();
         return withTimeout(admin.listTopics(), this.timeoutMs, 'Listing topics');
       },
-      deleteGroup: async (groupId) => {
-        const admin = await this.connectedAdmin();
-        await withTimeout(admin.deleteGroups([groupId]), this.timeoutMs, 'Deleting the tail group');
-      },
+      deleteGroup: (groupId) => this.deleteGroup(groupId, 'Deleting the tail group'),
       onStopped: (s) => this.tails.delete(s),
     });
     this.tails.add(session);
@@ -302,6 +299,7 @@ export class KafkaClusterClient implements BrokerClient {
         admin: () => this.connectedAdmin(),
         producer: () => this.connectedProducer(),
         call: (operation, work) => this.call(operation, work),
+        deleteGroup: (groupId) => this.deleteGroup(groupId, 'Deleting the group'),
       },
       this.logger,
     );
@@ -372,6 +370,12 @@ export class KafkaClusterClient implements BrokerClient {
     }
     this.producer = undefined;
     this.idempotentProducer = undefined;
+  }
+
+  /** Deletes a throwaway group, also while closing (tails and responders stop then). */
+  private async deleteGroup(groupId: string, operation: string): Promise<void> {
+    const admin = await this.connectedAdmin();
+    await withTimeout(admin.deleteGroups([groupId]), this.timeoutMs, operation);
   }
 
   private async maxMessageBytes(topic: string): Promise<SizeLimit | undefined> {

@@ -23,6 +23,11 @@ export interface ConversationTransportHooks {
   producer(): Promise<Producer>;
   /** Runs one broker call with the client's deadline and error wording. */
   call<T>(operation: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Deletes a throwaway group with the client's deadline. Not through `call`: a closing client
+   * refuses new calls, and its streams delete their groups while it closes.
+   */
+  deleteGroup(groupId: string): Promise<void>;
 }
 
 /** A fetched message with its headers in order, null values kept (a null once crashed every listener). */
@@ -206,9 +211,7 @@ export class KafkaConversationTransport implements ConversationTransport {
         stopping ??= (async () => {
           try {
             await consumer.disconnect();
-            await this.hooks.call(`Deleting the group ${groupId}`, async () => {
-              await (await this.hooks.admin()).deleteGroups([groupId]);
-            });
+            await this.hooks.deleteGroup(groupId);
           } catch (error) {
             this.logger.warn(`Could not remove consumer group ${groupId}: ${String(error)}`);
           } finally {

@@ -8,7 +8,7 @@
 import type { Producer } from 'kafkajs';
 import type { Logger, OutgoingMessage, ProduceOptions, ProduceResult } from '../../../core/brokerClient';
 import type { KafkaBulkProducer } from './bulkProducer';
-import { type SizeLimit, explainTooLarge, messageBytes } from './messageSize';
+import { type SizeLimit, explainTooLarge, sizeOf } from './messageSize';
 import { describeFailure, produceIdempotent, produceRecordBatches, produceWithoutRetries } from './produceOutcome';
 import { produceInOrder, toKafkajsMessage } from './produceMessages';
 
@@ -36,9 +36,7 @@ export class KafkaMessageProducer {
     const operation = `Producing to "${topic}"`;
     // A size refusal from kafkajs' producer gets the numbers (the record-batch path words its own).
     const explain = async (error: unknown): Promise<never> => {
-      const sizes = messages.map(messageBytes);
-      const sent = { bytes: sizes.reduce((a, b) => a + b, 0), count: messages.length, largest: Math.max(...sizes) };
-      throw (await explainTooLarge(error, operation, topic, sent, () => this.hooks.maxMessageBytes(topic))) ?? error;
+      throw (await explainTooLarge(error, operation, topic, sizeOf(messages), () => this.hooks.maxMessageBytes(topic))) ?? error;
     };
     const describe = describeFailure(this.hooks.logger(), operation, this.hooks.servers());
     if (options.idempotent) {

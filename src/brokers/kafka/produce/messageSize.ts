@@ -72,6 +72,12 @@ function byteCount(value: unknown, depth: number): number {
   return parts.reduce<number>((sum, part) => sum + byteCount(part, depth + 1), 0);
 }
 
+/** What a produce call of these messages sends, for the sentence. */
+export function sizeOf(messages: readonly { key?: unknown; value?: unknown; headers?: unknown }[]): SentSize {
+  const sizes = messages.map(messageBytes);
+  return { bytes: sizes.reduce((a, b) => a + b, 0), count: messages.length, largest: Math.max(...sizes) };
+}
+
 const n = (value: number): string => value.toLocaleString('en-US');
 
 /** The sentence for a size refusal of `operation` on `topic`. */
