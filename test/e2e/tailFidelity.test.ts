@@ -48,7 +48,7 @@ describe('tail panel: null, empty and binary shown apart (code-server + Chromium
     await pickQuickItem(page, topic);
     await pickQuickItem(page, 'From the beginning');
     const frame = tailFrame(page);
-    await frame.locator('.counter', { hasText: '3 matched / 3 scanned' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(async (error: unknown) => {
+    await frame.locator('.counter', { hasText: '3 matched / 3 retained in the panel' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(async (error: unknown) => {
       await screenshot(page, 'tail-fidelity-failed');
       throw error;
     });
@@ -72,9 +72,9 @@ describe('tail panel: null, empty and binary shown apart (code-server + Chromium
     await screenshot(page, 'tail-null-key-details');
 
     await frame.locator('select.filter-key').selectOption('empty key');
-    await frame.locator('.counter', { hasText: '1 matched / 3 scanned' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await frame.locator('.counter', { hasText: '1 matched / 3 retained in the panel' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await frame.locator('select.filter-key').selectOption('any key');
     await frame.locator('input.filter-header').fill('trace=(null)');
-    await frame.locator('.counter', { hasText: '1 matched / 3 scanned' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await frame.locator('.counter', { hasText: '1 matched / 3 retained in the panel' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   });
 });
