@@ -263,6 +263,7 @@ describe('RabbitMQ management API client', function () {
 
     const tls = await failure(clientFor(node, { url: node.managementUrl.replace('http:', 'https:') }).overview());
     assert.equal(tls.kind, 'tls', tls.message);
+    assert.match(tls.message, /that this port serves https/);
 
     const silent = net.createServer(() => undefined);
     const page = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in to the proxy</html>'));

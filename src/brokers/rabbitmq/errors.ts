@@ -79,7 +79,7 @@ export function networkError(error: unknown, target: string, url: string): Manag
   if (typeof code === 'string' && (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))) {
     return new ManagementApiError(
       'tls',
-      `The TLS connection to ${target} failed (${detail}): check that the URL should be https, and the CA certificate (or turn off verification only for a test server).`,
+      `The TLS connection to ${target} failed (${detail}): check the CA certificate (or skip verification, for a test server only), and that this port serves https.`,
       undefined,
       error,
     );
