@@ -194,6 +194,30 @@ describe('beanstalkd connection check and worded errors', function () {
     }
   });
 
+  it('closes the connection when a command gets no answer in time, and says a stopped server is gone', async () => {
+    const frozen = await BeanstalkdServer.start();
+    try {
+      const admin = await BeanstalkdAdmin.connect(frozen.address, { requestTimeoutMs: 400 });
+      frozen.freeze();
+      const started = Date.now();
+      await assert.rejects(admin.tubes(), (e: BeanstalkdError) => {
+        assert.equal(e.kind, 'timeout');
+        assert.match(e.message, new RegExp(`beanstalkd at ${frozen.address.replace(/\./g, '\\.')} did not answer list-tubes within 0\\.4 s, so the connection was closed\\. Connect again\\.`));
+        return true;
+      });
+      assert.ok(Date.now() - started < 1500);
+      frozen.resume();
+      await assert.rejects(admin.serverStats(), (e: BeanstalkdError) => e.kind === 'connection-lost' && /is closed\. Connect again\./.test(e.message), 'a late reply is never taken for the next command');
+
+      const again = await BeanstalkdAdmin.connect(frozen.address);
+      await frozen.stop();
+      await assert.rejects(again.serverStats(), (e: BeanstalkdError) => e.kind === 'connection-lost' && /The connection to beanstalkd at .* was lost: the server stopped or closed it\. Connect again\./.test(e.message));
+      again.close();
+    } finally {
+      await frozen.stop();
+    }
+  });
+
   async function drainAndPut(draining: BeanstalkdServer, admin: BeanstalkdAdmin): Promise<void> {
     assert.equal((await admin.put('drain-test', Buffer.from('before'), { priority: 0, delaySeconds: 0, ttrSeconds: 5 })).state, 'inserted');
     draining.startDraining();

@@ -52,11 +52,21 @@ export class BeanstalkdServer {
     return server;
   }
 
+  /** SIGSTOP: the server keeps its connections open but answers nothing until `resume`. */
+  freeze(): void {
+    this.process.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     if (this.process.exitCode !== null || this.process.signalCode !== null) {
       return;
     }
     const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
+    this.process.kill('SIGCONT'); // a frozen server would not act on SIGTERM until continued
     this.process.kill('SIGTERM');
     await exited;
   }

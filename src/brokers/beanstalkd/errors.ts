@@ -75,11 +75,18 @@ export function connectionErrorFor(error: unknown, target: { host: string; port:
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return new BeanstalkdError('refused', `${address} cannot be reached from this machine (${code}). Check the host and the network.`, error);
-    default: {
-      const detail = error instanceof Error ? error.message : String(error);
-      return new BeanstalkdError('connection-lost', `The connection to beanstalkd at ${address} failed: ${detail}. Connect again.`, error);
-    }
+    case undefined:
+    case 'EPIPE':
+    case 'ECONNRESET':
+      if (error instanceof BeanstalkdConnectionError) {
+        return new BeanstalkdError('connection-lost', `The connection to beanstalkd at ${address} was lost: the server stopped or closed it. Connect again.`, error);
+      }
+      break;
+    default:
+      break;
   }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new BeanstalkdError('connection-lost', `The connection to beanstalkd at ${address} failed: ${detail}. Connect again.`, error);
 }
 
 export interface ReplyContext {
