@@ -189,7 +189,10 @@ describe('beanstalkd admin client against a real beanstalkd', function () {
     });
     const byId = await admin.peekJob(peeks[0]!.id);
     assert.deepEqual(byId.body, bodyOf(0, 'ready'));
-    assert.equal(await admin.peek(tubeName('empty'), 'ready'), undefined);
+    const empty = tubeName('empty');
+    assert.equal(await admin.peek(empty, 'ready'), undefined);
+    assert.ok(!(await admin.tubes()).some((t) => t.name === empty), 'peeking does not keep an empty tube alive');
+    assert.equal((await raw.statsTube(tubes[0]))['current-using'], '0', 'the admin client does not stay on a peeked tube');
   });
 
   it('kicks N jobs and one job, deletes a job and pauses a tube, as the server counts them', async () => {

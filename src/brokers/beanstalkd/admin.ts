@@ -161,13 +161,18 @@ export class BeanstalkdAdmin {
     return this.inTube(tube, 'put', { bodySize: body.length, maxJobSize: this.lastServerStats.maxJobSize }, (c) => c.put(body, options));
   }
 
-  /** `use tube` then `work` on the tube connection, one pair at a time. */
+  /** `use tube`, `work`, `use default` on the tube connection, one at a time. */
   private inTube<T>(tube: string, operation: string, context: Omit<ReplyContext, 'address'>, work: (c: BeanstalkdConnection) => Promise<T>): Promise<T> {
     checkTube(tube);
     const run = this.tubeLock.then(() =>
       this.call(operation, { ...context, tube }, async () => {
         await this.tubeConnection.use(tube);
-        return work(this.tubeConnection);
+        try {
+          return await work(this.tubeConnection);
+        } finally {
+          // Back to "default", so the explorer never keeps a tube alive or counts as its producer.
+          await this.tubeConnection.use('default').catch(() => undefined);
+        }
       }),
     );
     this.tubeLock = run.catch(() => undefined);
