@@ -1,6 +1,7 @@
 /**
  * A private beanstalkd per test file, from the Debian package: `beanstalkd -l 127.0.0.1 -p <free
- * port> -z <max job size>`, ready when its port accepts a connection (~20 ms), stopped by PID.
+ * port> -z <max job size>`, ready when its port accepts a connection (~20 ms), stopped by PID;
+ * SIGUSR1 (startDraining) puts it into drain mode.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
@@ -16,6 +17,16 @@ export class BeanstalkdServer {
 
   get address(): string {
     return `127.0.0.1:${this.port}`;
+  }
+
+  /** The server's process id (its own `stats` reports it too). */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  /** SIGUSR1: beanstalkd enters drain mode and refuses new jobs with DRAINING until it restarts. */
+  startDraining(): void {
+    this.process.kill('SIGUSR1');
   }
 
   static async start(options: { maxJobSize?: number } = {}): Promise<BeanstalkdServer> {
@@ -41,11 +52,21 @@ export class BeanstalkdServer {
     return server;
   }
 
+  /** SIGSTOP: the server keeps its connections open but answers nothing until `resume`. */
+  freeze(): void {
+    this.process.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     if (this.process.exitCode !== null || this.process.signalCode !== null) {
       return;
     }
     const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
+    this.process.kill('SIGCONT'); // a frozen server would not act on SIGTERM until continued
     this.process.kill('SIGTERM');
     await exited;
   }

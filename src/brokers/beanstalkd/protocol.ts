@@ -113,6 +113,11 @@ export class BeanstalkdConnection {
     return this.closedError !== undefined;
   }
 
+  /** Bytes received but not (yet) parsed as a reply: what a non-beanstalkd server sent without CRLF. */
+  get unparsedInput(): Buffer {
+    return this.buffer;
+  }
+
   /** Closes the connection; pending commands fail. Safe to call twice. */
   close(): void {
     this.socket.destroy();
