@@ -63,6 +63,7 @@ describe(`Producing while the broker is killed: exact outcomes (Kafka ${DEFAULT_
       kill: () => {
         dying ??= cluster.killNode(NODE);
       },
+      // Resolves at once when no kill was asked for, else once the broker process has exited.
       dead: async () => {
         await dying;
       },
@@ -79,10 +80,17 @@ describe(`Producing while the broker is killed: exact outcomes (Kafka ${DEFAULT_
   });
 
   /** The message pipeline over the lines `only` keeps (every line when absent). */
-  async function viaMessages(topic: string, beforeSend: () => void, onProgress: (p: ProduceProgress) => void, only?: (line: number) => boolean): Promise<ProduceSummary> {
+  async function viaMessages(
+    topic: string,
+    beforeSend: () => void,
+    onProgress: (p: ProduceProgress) => void,
+    only?: (line: number) => boolean,
+    gate: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<ProduceSummary> {
     const items = jsonlItems(fileLines(file), { envelope: 'auto' });
     const source = only ? filterLines(items, only) : items;
-    const send = (messages: OutgoingMessage[]): Promise<ProduceResult[]> => {
+    const send = async (messages: OutgoingMessage[]): Promise<ProduceResult[]> => {
+      await gate();
       const sending = client.produce(topic, messages);
       beforeSend();
       return sending;
@@ -206,7 +214,11 @@ describe(`Producing while the broker is killed: exact outcomes (Kafka ${DEFAULT_
           }
         };
         const summary =
-          route === 'messages' ? await viaMessages(topic, beforeSend, onProgress) : await viaBulk(topic, beforeSend, () => undefined, beforeStart);
+          route === 'messages'
+            ? // A batch that starts after the kill was asked for waits until the broker is dead, so the
+              // last batches cannot slip through while the signal is on its way.
+              await viaMessages(topic, beforeSend, onProgress, undefined, dead)
+            : await viaBulk(topic, beforeSend, () => undefined, beforeStart);
         await dead();
         assert.ok(summary.stoppedBy, 'the run stopped');
         assert.ok(summary.sent < TOTAL, 'the kill stopped the run before its end');
