@@ -4,7 +4,7 @@ import type { CommandContext } from '../context';
 import { resolveCluster, resolveTopic } from '../pickers';
 import { PRODUCE_CODELENS_SELECTOR, ProduceCodeLensProvider } from './produceCodeLens';
 import type { ProduceFeature } from './produceFeature';
-import { showRecentProduceResults } from './produceHistory';
+import { showRecentProduceResults } from './showRecentProduceResults';
 import { produceFile } from './produceFile';
 import { produceEvery, produceTimes, stopProducing } from './produceRepeat';
 
