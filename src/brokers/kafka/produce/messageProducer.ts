@@ -47,7 +47,7 @@ export class KafkaMessageProducer {
     }
     if (messages.some((m) => toKafkajsMessage(m) === undefined)) {
       // Headers kafkajs' producer cannot write as they are (produceMessages.ts): our own record batches.
-      return produceInOrder(topic, messages, options, {
+      return produceInOrder(topic, messages, {
         partitionCount: () => this.hooks.partitionCount(topic),
         sender: () => this.hooks.bulkProducer(topic, options),
       });

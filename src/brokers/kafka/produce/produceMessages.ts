@@ -9,13 +9,20 @@
  * which write any list in order, null values as length -1.
  */
 import type { IHeaders, Message } from 'kafkajs';
-import type { OutgoingMessage, ProduceOptions, ProduceResult } from '../../../core/brokerClient';
+import type { OutgoingMessage, ProduceResult } from '../../../core/brokerClient';
 import { BrokerOperationError } from '../../../core/errors';
 import { type MessageHeader, headerList } from '../../../core/message';
 import type { BulkBatch, BulkSender } from '../../../core/brokerCapabilities';
 import { headerBytes, keyBytes, partitionKey, payloadBytes, valueBytes } from '../../../core/messageBytes';
 import { keyPartitioner } from './partitioner';
 import { RecordBatchBuilder } from './recordBatch';
+
+/** The refusal for messages whose headers kafkajs' producer cannot write as they are; nothing was sent. */
+export function inexpressibleHeaders(topic: string, idempotent: boolean): BrokerOperationError {
+  return new BrokerOperationError(
+    `Producing to "${topic}" failed: a message has a header without a value, or repeats a header name with other headers in between (or puts a numeric header name after another), which kafkajs' producer cannot send as written${idempotent ? '. Turn idempotence off for this send' : ''}.`,
+  );
+}
 
 /** The kafkajs header object that encodes exactly this list, or undefined when none does. */
 export function kafkajsHeaders(headers: readonly MessageHeader[]): IHeaders | undefined {
@@ -86,14 +93,8 @@ export async function produceAsRecordBatches(
 export async function produceInOrder(
   topic: string,
   messages: readonly OutgoingMessage[],
-  options: ProduceOptions,
   deps: { partitionCount: () => Promise<number>; sender: () => BulkSender & { close(): Promise<void> } },
 ): Promise<ProduceResult[]> {
-  if (options.idempotent) {
-    throw new BrokerOperationError(
-      `Producing to "${topic}" failed: a message has a header without a value, or repeats a header name with other headers in between (or puts a numeric header name after another), which the idempotent producer cannot send as written. Turn idempotence off for this send.`,
-    );
-  }
   const count = messages.some((m) => m.partition === undefined) ? await deps.partitionCount() : 1;
   const byKey = keyPartitioner(count);
   let next = 0;

@@ -12,7 +12,7 @@ import { BrokerOperationError, DeliveryUnknownError } from '../../../core/errors
 import { headerBytes, keyBytes, valueBytes } from '../../../core/messageBytes';
 import { describeBrokerError, errorChain } from '../client/errors';
 import { compressionType } from '../codecs/codecs';
-import { toKafkajsMessage } from './produceMessages';
+import { inexpressibleHeaders, toKafkajsMessage } from './produceMessages';
 import { RecordBatchBuilder } from './recordBatch';
 
 /** The idempotent producer's retries: safe (the broker drops a batch it already has), about 20 s in all. */
@@ -85,10 +85,7 @@ async function sendClassified(
 ): Promise<ProduceResult[]> {
   const kafkajsMessages = messages.map(toKafkajsMessage);
   if (kafkajsMessages.some((m) => m === undefined)) {
-    // Refused before sending: nothing was written.
-    throw new BrokerOperationError(
-      `Producing to "${topic}" failed: a message has a header without a value, or repeats a header name with other headers in between (or puts a numeric header name after another), which kafkajs' producer cannot send as written${options.idempotent ? '. Turn idempotence off for this send' : ''}.`,
-    );
+    throw inexpressibleHeaders(topic, options.idempotent === true); // refused before sending: nothing was written
   }
   let connected: Producer;
   try {
